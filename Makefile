@@ -1,0 +1,51 @@
+# mcpgov: `make demo` runs the pipeline on the embedded default; `make test` runs the suite.
+# Both set themselves up on a fresh machine: a venv, the packages, the spaCy model wheel
+# (pinned by hash), and for tests the Apache Kafka jars (Maven Central, cached in ~/.cache).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DEMO   ?= demo-out
+
+export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help install kafka-jars test lint typecheck unit demo bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
+
+$(STAMP): pyproject.toml requirements/spacy-model.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "mcpgov needs Python >= 3.11"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test,gateway]'
+	$(PY) -m pip install -q --no-deps --require-hashes -r requirements/spacy-model.txt
+	touch $(STAMP)
+
+install: $(STAMP)  ## create the venv and install mcpgov with its test extras
+
+kafka-jars: install  ## fetch the Apache Kafka broker jars into ~/.cache/mcpgov (needs Java 17 + Maven)
+	$(VENV)/bin/mcpgov kafka fetch
+
+lint: install  ## ruff and mypy
+	$(VENV)/bin/ruff check streams detectors schemas tests
+	$(VENV)/bin/mypy
+
+test: install kafka-jars lint  ## the whole suite, Kafka integration tests included
+	$(PY) -m pytest -q --durations=15
+
+unit: install  ## the tests that need no broker
+	$(PY) -m pytest -q -m "not kafka"
+
+demo: install  ## generate synthetic traffic and run it through the embedded pipeline
+	$(VENV)/bin/mcpgov generate --sessions 300 --seed 7 --out $(DEMO)/traffic.jsonl
+	$(VENV)/bin/mcpgov run --input $(DEMO)/traffic.jsonl --lake $(DEMO)/lake \
+	    --alerts $(DEMO)/alerts.jsonl --dlq $(DEMO)/dlq.jsonl
+
+bench: install kafka-jars  ## benchmarks; figures as ratios to baselines from the same run
+	$(PY) -m bench
+
+clean:  ## remove the venv and demo output
+	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

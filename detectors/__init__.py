@@ -1,0 +1,1 @@
+"""Detection plugins: checksum validators, Presidio recognizers, YAML detectors."""

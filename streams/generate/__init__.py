@@ -1,0 +1,1 @@
+"""Synthetic MCP traffic with ground truth: `mcpgov generate`."""

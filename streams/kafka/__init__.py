@@ -1,0 +1,1 @@
+"""Kafka plumbing: a local broker from jars, topic specs, client settings."""
