@@ -45,6 +45,164 @@ def main() -> None:
     """
 
 
+keyring_option = click.option(
+    "--keyring", type=click.Path(dir_okay=False), envvar="MCPGOV_KEYRING",
+    help="Keyring file with the tenant keys [env MCPGOV_KEYRING; default "
+         "~/.config/mcpgov/keyring.json, created on first use].")
+policy_option = click.option(
+    "--policy", type=click.Path(exists=True, dir_okay=False), envvar="MCPGOV_POLICY",
+    help="Governance policy YAML (health marking, minimization, residency) "
+         "[env MCPGOV_POLICY; default: the safe built-in policy].")
+detectors_option = click.option(
+    "--detectors", "detector_files", multiple=True, type=click.Path(exists=True),
+    help="Extra YAML detector file or folder; repeat for more.")
+
+
+@main.command()
+@click.option("--input", "input_path", required=True, type=click.Path(allow_dash=True),
+              help="JSONL raw envelopes, one per line; '-' reads standard input.")
+@click.option("--lake", required=True, type=click.Path(file_okay=False),
+              help="Lake folder: Parquet lands under events/ and alerts/.")
+@click.option("--alerts", "alerts_path", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Also write alerts as JSONL here ('-' for standard output).")
+@click.option("--dlq", "dlq_path", type=click.Path(dir_okay=False),
+              help="Dead letters as JSONL [default: LAKE/dlq/<input>.jsonl].")
+@policy_option
+@keyring_option
+@detectors_option
+@click.option("--ner/--no-ner", default=True, show_default=True,
+              help="Run spaCy NER over free text (finds names; the slower path).")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar on stderr [default: when stderr is a terminal].")
+def run(input_path: str, lake: str, alerts_path: str | None, dlq_path: str | None,
+        policy: str | None, keyring: str | None, detector_files: tuple[str, ...], ner: bool,
+        progress: bool | None) -> None:
+    """Run the whole pipeline in one process on a JSONL file, no Kafka needed.
+
+    Bad input goes to the dead-letter file with its reason and the run goes on;
+    the exit code is 0 when that happened as designed.
+
+    \b
+    Example:
+      mcpgov generate --sessions 200 --seed 7 --out traffic.jsonl
+      mcpgov run --input traffic.jsonl --lake lake/ --alerts alerts.jsonl
+    """
+    from pathlib import Path
+
+    from streams.factory import build_governor
+    from streams.runner import run as run_pipeline
+
+    lake_dir = Path(lake)
+    name = "stdin" if input_path == "-" else Path(input_path).stem
+    if input_path != "-" and not Path(input_path).is_file():
+        raise UsageError(f"no such input file: {input_path}")
+    governor = build_governor(policy=policy, keyring=keyring, detectors=list(detector_files),
+                              ner=ner)
+    dlq_file = Path(dlq_path) if dlq_path else lake_dir / "dlq" / f"{name}.jsonl"
+    dlq_file.parent.mkdir(parents=True, exist_ok=True)
+    show = sys.stderr.isatty() if progress is None else progress
+    with _open_in(input_path) as src, dlq_file.open("w", encoding="utf-8") as dlq, \
+            _open_out(alerts_path) as alerts:
+        summary = run_pipeline(governor, src, lake_dir, name=name, alerts_out=alerts,
+                               dlq_out=dlq, progress=show, total=_count_lines(input_path))
+    for line in summary.lines_out():
+        click.echo(line, err=True)
+    click.echo(f"dead letters in  {dlq_file}", err=True)
+
+
+def _open_in(path: str) -> Any:
+    import contextlib
+
+    if path == "-":
+        return contextlib.nullcontext(sys.stdin.buffer)
+    return open(path, "rb")  # noqa: SIM115 - closed by the caller's with
+
+
+def _open_out(path: str | None) -> Any:
+    import contextlib
+
+    if path is None:
+        return contextlib.nullcontext(None)
+    if path == "-":
+        return contextlib.nullcontext(sys.stdout)
+    return open(path, "w", encoding="utf-8")  # noqa: SIM115
+
+
+def _count_lines(path: str) -> int | None:
+    if path == "-":
+        return None
+    with open(path, "rb") as fh:
+        return sum(1 for _ in fh)
+
+
+@main.group()
+def keys() -> None:
+    """Create, rotate and list the tokenization keys (secrets never printed).
+
+    \b
+    Example:
+      mcpgov keys create --keyring keys.json
+      mcpgov keys rotate --keyring keys.json
+    """
+
+
+@keys.command("create")
+@keyring_option
+@click.option("--force", is_flag=True, help="Replace an existing keyring (old tokens orphaned).")
+def keys_create(keyring: str | None, force: bool) -> None:
+    """Create a keyring with one fresh key (file mode 0600).
+
+    \b
+    Example:
+      mcpgov keys create --keyring keys.json
+    """
+    from pathlib import Path
+
+    from streams.keyring import DEFAULT_PATH, Keyring
+
+    target = Path(keyring or DEFAULT_PATH).expanduser()
+    if target.exists() and not force:
+        raise UsageError(f"a keyring already exists at {target}; use --force to replace it")
+    ring = Keyring.new()
+    ring.save(target)
+    click.echo(f"created {target} with active key {ring.active}")
+
+
+@keys.command("rotate")
+@keyring_option
+def keys_rotate(keyring: str | None) -> None:
+    """Add a new key and make it active; old keys stay for old tokens.
+
+    \b
+    Example:
+      mcpgov keys rotate --keyring keys.json
+    """
+    from streams.keyring import load_keyring
+
+    ring = load_keyring(keyring, create=False)
+    old = ring.active
+    new = ring.rotate()
+    ring.save()
+    click.echo(f"rotated {ring.path}: active key {old} -> {new}")
+
+
+@keys.command("list")
+@keyring_option
+def keys_list(keyring: str | None) -> None:
+    """List key ids, which is active and when each was made.
+
+    \b
+    Example:
+      mcpgov keys list --keyring keys.json
+    """
+    from streams.keyring import load_keyring
+
+    ring = load_keyring(keyring, create=False)
+    for kid in sorted(ring.keys, key=lambda k: int(k[1:]) if k[1:].isdigit() else 0):
+        mark = "*" if kid == ring.active else " "
+        click.echo(f"{mark} {kid}  created {ring.created.get(kid, 'unknown')}")
+
+
 def _register() -> None:
     from streams.generate.command import generate
     from streams.kafka.command import kafka, topics

@@ -1,0 +1,180 @@
+"""The governor stage: raw envelope in, governed event (or dead letter) out.
+
+Plain Python with no Kafka in it: the faust worker and the embedded runner both call
+`Governor.process` on a batch. Batching matters because NER is the expensive part and
+spaCy is far faster over many texts at once. Raw values stop here: what leaves is
+tokens, redactions and metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from detectors.api import Classifier, Span, StringSite, entity_classes, iter_strings
+from streams.alerts import make_alert
+from streams.deadletter import Source, dead_letter
+from streams.envelope import InvalidEnvelope, parse_envelope
+from streams.minimize import minimize
+from streams.policy import Policy
+from streams.tokens import Tokenizer
+
+log = logging.getLogger(__name__)
+
+MAX_EVENT_BYTES = 1_048_576
+MAX_DEPTH = 64
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one input became: a governed event for a region, or a dead letter; plus alerts."""
+
+    source: Source
+    region: str | None = None
+    key: str | None = None
+    event: dict[str, Any] | None = None
+    dead_letter: dict[str, Any] | None = None
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Governor:
+    """Classify, tokenize, minimize and route batches of raw events."""
+
+    def __init__(
+        self,
+        tokenizer: Tokenizer,
+        classifier: Classifier,
+        policy: Policy | None = None,
+        *,
+        ner: bool = True,
+        max_bytes: int = MAX_EVENT_BYTES,
+        max_depth: int = MAX_DEPTH,
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.classifier = classifier
+        self.policy = policy or Policy.default()
+        self.ner = ner
+        self.max_bytes = max_bytes
+        self.max_depth = max_depth
+
+    def process(self, batch: Sequence[tuple[Any, Source]]) -> list[Outcome]:
+        """Govern a batch; every input yields exactly one Outcome, in order."""
+        outcomes: list[Outcome] = []
+        parsed: list[tuple[int, dict[str, Any], list[StringSite]]] = []
+        for raw, source in batch:
+            out = Outcome(source=source)
+            outcomes.append(out)
+            try:
+                env = parse_envelope(raw, max_bytes=self.max_bytes, max_depth=self.max_depth)
+            except InvalidEnvelope as exc:
+                out.dead_letter = self._dead(raw, source, exc.code, exc.reason, exc.event_id)
+                continue
+            parsed.append((len(outcomes) - 1, env, iter_strings(env["message"])))
+
+        spans = self._classify([s for _, _, sites in parsed for s in sites])
+        offset = 0
+        for i, env, sites in parsed:
+            mine = spans[offset: offset + len(sites)]
+            offset += len(sites)
+            try:
+                self._govern(outcomes[i], env, sites, mine)
+            except Exception as exc:  # noqa: BLE001 - one bad event must not stop the batch
+                log.warning("governor: %s: %s while governing event %s", outcomes[i].source,
+                            type(exc).__name__, env.get("event_id"))
+                outcomes[i].dead_letter = self._dead(
+                    batch[i][0], outcomes[i].source, "processing_error",
+                    f"governing failed with {type(exc).__name__}", env.get("event_id"))
+        return outcomes
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _classify(self, sites: list[StringSite]) -> list[list[Span]]:
+        if not sites:
+            return []
+        return self.classifier.classify(sites, ner=self.ner)
+
+    def _dead(self, raw: Any, source: Source, code: str, reason: str,
+              event_id: str | None) -> dict[str, Any]:
+        return dead_letter(raw, source, code, reason, event_id, self.classifier)
+
+    def _govern(self, out: Outcome, env: dict[str, Any], sites: list[StringSite],
+                spans: list[list[Span]]) -> None:
+        tenant = env["tenant"]
+        health = self.policy.is_health(env)
+        payload, findings, classes = minimize(
+            env, sites, spans, self.policy, self.tokenizer,
+            classes_of=lambda t: entity_classes(t, health_context=health))
+        subject = env.get("data_subject")
+        residency, alert = self._route(env, personal=bool(findings) or bool(subject))
+        event = {
+            "schema_version": 1,
+            "event_id": env["event_id"],
+            "time": env["time"],
+            "governed_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "tenant": tenant,
+            "gateway": env["gateway"],
+            "session_id": env["session_id"],
+            "identity": env["identity"],
+            "server": env["server"],
+            "data_subject": None if not subject else {
+                "token": self.tokenizer.subject_token(str(subject["id"]), tenant),
+                "region": subject.get("region"),
+            },
+            "purpose": env.get("purpose"),
+            "direction": env["direction"],
+            "method": env["method"],
+            "tool": env.get("tool"),
+            "latency_ms": env.get("latency_ms"),
+            "trace": env.get("trace"),
+            "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+            "findings": findings,
+            "data_classes": sorted(classes),
+            "residency": residency,
+            "key_id": self.tokenizer.key_id(tenant),
+            "policy": self.policy.name,
+        }
+        out.region, out.key, out.event = residency["region"], env["session_id"], event
+        if alert is not None:
+            out.alerts.append(alert(event))
+
+    def _route(self, env: dict[str, Any], *, personal: bool) -> tuple[dict[str, Any], Any]:
+        """Landing region and transfer; a forbidden transfer still lands at home, with an alert."""
+        subject_region = (env.get("data_subject") or {}).get("region")
+        gateway_region = env["gateway"].get("region")
+        server = env.get("server") or {}
+        tenant_home = self.policy.tenants.get(env["tenant"])
+        home = (subject_region
+                or (tenant_home.home if tenant_home and tenant_home.home else None)
+                or gateway_region or self.policy.residency.default_home)
+        residency: dict[str, Any] = {
+            "region": home, "subject_region": subject_region,
+            "server_region": server.get("region"), "gateway_region": gateway_region,
+            "transfer": None,
+        }
+        dst = server.get("region")
+        if not personal or not dst or dst == home:
+            return residency, None
+        basis = self.policy.transfer_basis(home, dst, server.get("name"))
+        residency["transfer"] = {"from_region": home, "to_region": dst,
+                                 "allowed": basis is not None, "basis": basis}
+        if basis is not None:
+            return residency, None
+
+        def alert(event: dict[str, Any]) -> dict[str, Any]:
+            return make_alert(
+                rule_id="residency.forbidden_transfer", severity="high",
+                title=f"Personal data of a {home} subject sent to a {dst} server without a basis",
+                description=(f"Server {server.get('name')!r} in region {dst!r} handled personal "
+                             f"data whose home is {home!r}; no transfer rule of policy "
+                             f"{self.policy.name!r} allows {home}->{dst}. The event landed in "
+                             f"{home!r}."),
+                incident_key=f"{env['tenant']}|{env['session_id']}|{home}|{dst}|{server.get('name')}",
+                events=[event],
+                observables={"from_region": home, "to_region": dst, "server": server.get("name")},
+            )
+
+        return residency, alert
