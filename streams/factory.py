@@ -21,7 +21,7 @@ def build_governor(
     """A Governor with the policy, keyring and detectors named (defaults where not)."""
     from detectors.api import Classifier, DetectorConfig
 
-    classifier = Classifier(DetectorConfig(paths=list(detectors or [])))
+    classifier = Classifier(DetectorConfig(paths=tuple(detectors or ()), ner=ner))
     kwargs = {} if max_bytes is None else {"max_bytes": max_bytes}
     return Governor(Tokenizer(load_keyring(keyring)), classifier, load_policy(policy),
                     ner=ner, **kwargs)

@@ -18,6 +18,7 @@ from typing import Any
 from detectors.api import Classifier, Span, StringSite, entity_classes, iter_strings
 from streams.alerts import make_alert
 from streams.deadletter import Source, dead_letter
+from streams.echo import SessionMemory
 from streams.envelope import InvalidEnvelope, parse_envelope
 from streams.minimize import minimize
 from streams.policy import Policy
@@ -60,6 +61,7 @@ class Governor:
         self.ner = ner
         self.max_bytes = max_bytes
         self.max_depth = max_depth
+        self.memory = SessionMemory()
 
     def process(self, batch: Sequence[tuple[Any, Source]]) -> list[Outcome]:
         """Govern a batch; every input yields exactly one Outcome, in order."""
@@ -81,6 +83,7 @@ class Governor:
             mine = spans[offset: offset + len(sites)]
             offset += len(sites)
             try:
+                mine = self._with_echoes(env, sites, mine)
                 self._govern(outcomes[i], env, sites, mine)
             except Exception as exc:  # noqa: BLE001 - one bad event must not stop the batch
                 log.warning("governor: %s: %s while governing event %s", outcomes[i].source,
@@ -96,6 +99,19 @@ class Governor:
         if not sites:
             return []
         return self.classifier.classify(sites, ner=self.ner)
+
+    def _with_echoes(self, env: dict[str, Any], sites: list[StringSite],
+                     spans: list[list[Span]]) -> list[list[Span]]:
+        """Remember this event's detected values, then find earlier ones echoed in it."""
+        session = f"{env['tenant']}\x00{env['session_id']}"
+        for site, found in zip(sites, spans, strict=True):
+            for sp in found:
+                self.memory.remember(session, sp.entity_type, site.text[sp.start: sp.end])
+        out = []
+        for site, found in zip(sites, spans, strict=True):
+            extra = self.memory.echoes(session, site.text, found)
+            out.append(sorted([*found, *extra], key=lambda sp: sp.start) if extra else found)
+        return out
 
     def _dead(self, raw: Any, source: Source, code: str, reason: str,
               event_id: str | None) -> dict[str, Any]:

@@ -68,3 +68,11 @@ def test_single_star_matches_one_segment_only() -> None:
     assert action_for(rule, "tokenize", "$.params.arguments.card") == "redact"
     assert action_for(rule, "tokenize", "$.params.arguments.card.number") == "tokenize"
     assert action_for(rule, "tokenize", "$.params.arguments[0]") == "tokenize"
+
+
+def test_documented_example_policy_loads() -> None:
+    from pathlib import Path
+
+    pol = load_policy(Path(__file__).parents[3] / "docs" / "examples" / "policy.yaml")
+    assert pol.name == "acme-2026-11" and pol.home("acme-health") == "eu"
+    assert pol.transfer_basis("uk", "eu", "anything") == "UK adequacy regulations 2021"
