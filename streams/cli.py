@@ -135,6 +135,53 @@ def _count_lines(path: str) -> int | None:
         return sum(1 for _ in fh)
 
 
+@main.command()
+@click.argument("stage", type=click.Choice(["governor"]))
+@click.option("--broker", required=True, envvar="KAFKA_BOOTSTRAP_SERVERS",
+              help="Kafka bootstrap servers, e.g. 127.0.0.1:9092 [env KAFKA_BOOTSTRAP_SERVERS].")
+@click.option("--app-id", default=None, help="Consumer group / faust app id [mcpgov-STAGE].")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+              help="Faust state folder [~/.cache/mcpgov/faust/APP-ID].")
+@click.option("--batch", default=256, show_default=True, help="Events governed per batch.")
+@policy_option
+@keyring_option
+@detectors_option
+@click.option("--ner/--no-ner", default=True, show_default=True,
+              help="Run spaCy NER over free text.")
+@click.option("--loglevel", default="info", show_default=True,
+              type=click.Choice(["debug", "info", "warning", "error"]))
+def worker(stage: str, broker: str, app_id: str | None, data_dir: str | None, batch: int,
+           policy: str | None, keyring: str | None, detector_files: tuple[str, ...], ner: bool,
+           loglevel: str) -> None:
+    """Run one pipeline stage as a Kafka worker; start several for scale.
+
+    The governor reads mcp.events.raw and writes mcp.events.governed.<region>,
+    mcp.events.dlq and mcp.alerts. Workers with the same --app-id share the
+    partitions between them. Stop with Ctrl-C or SIGTERM.
+
+    \b
+    Example:
+      mcpgov kafka start
+      mcpgov topics create --broker 127.0.0.1:9092
+      mcpgov worker governor --broker 127.0.0.1:9092
+    """
+    from pathlib import Path
+
+    import faust
+
+    from streams.factory import build_governor
+    from streams.faust_app import governor_agent, make_app
+
+    app_id = app_id or f"mcpgov-{stage}"
+    folder = Path(data_dir or Path("~/.cache/mcpgov/faust").expanduser() / app_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    governor = build_governor(policy=policy, keyring=keyring, detectors=list(detector_files),
+                              ner=ner)
+    app = make_app(broker, app_id=app_id, data_dir=str(folder))
+    governor_agent(app, governor, batch=batch)
+    faust.Worker(app, loglevel=loglevel.upper()).execute_from_commandline()
+
+
 @main.group()
 def keys() -> None:
     """Create, rotate and list the tokenization keys (secrets never printed).
@@ -204,10 +251,12 @@ def keys_list(keyring: str | None) -> None:
 
 
 def _register() -> None:
+    from streams.gateway.command import proxy, publish
     from streams.generate.command import generate
     from streams.kafka.command import kafka, topics
+    from streams.lake.command import query, verify
 
-    for cmd in (generate, kafka, topics):
+    for cmd in (generate, kafka, topics, query, verify, proxy, publish):
         main.add_command(cmd)
 
 
