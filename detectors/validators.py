@@ -18,6 +18,11 @@ def digits_only(value: str) -> str:
     return _SEPARATORS.sub("", value)
 
 
+def _ascii_digits(d: str) -> bool:
+    """Only 0-9: str.isdigit() also accepts superscripts and full-width digits."""
+    return d.isascii() and d.isdigit()
+
+
 def luhn_checksum(digits: str) -> int:
     """The Luhn sum mod 10 of a digit string (0 means the string passes)."""
     total = 0
@@ -39,7 +44,7 @@ def luhn_check_digit(partial: str) -> str:
 def luhn(value: str) -> bool:
     """True when `value` (separators allowed) is all digits and passes Luhn."""
     d = digits_only(value)
-    return d.isdigit() and luhn_checksum(d) == 0
+    return _ascii_digits(d) and luhn_checksum(d) == 0
 
 
 # Issuer prefixes (IIN ranges) of the card networks, as (low, high, lengths).
@@ -80,13 +85,14 @@ def card_network_ok(digits: str) -> bool:
 def credit_card(value: str) -> bool:
     """A payment card number: 12 to 19 digits, known network prefix, Luhn-valid."""
     d = digits_only(value)
-    return d.isdigit() and 12 <= len(d) <= 19 and card_network_ok(d) and luhn_checksum(d) == 0
+    return (_ascii_digits(d) and 12 <= len(d) <= 19 and card_network_ok(d)
+            and luhn_checksum(d) == 0)
 
 
 def us_ssn(value: str) -> bool:
     """An SSN by SSA rules: area not 000, 666 or 9xx; group not 00; serial not 0000."""
     d = digits_only(value)
-    if len(d) != 9 or not d.isdigit():
+    if len(d) != 9 or not _ascii_digits(d):
         return False
     area, group, serial = d[:3], d[3:5], d[5:]
     if area in ("000", "666") or area[0] == "9" or group == "00" or serial == "0000":
@@ -98,7 +104,7 @@ def us_ssn(value: str) -> bool:
 def mod97(value: str) -> bool:
     """An IBAN: country code, two check digits, BBAN; ISO 13616 mod-97 equals 1."""
     s = re.sub(r"\s", "", value).upper()
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", s):
+    if not re.fullmatch(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}", s, re.ASCII):
         return False
     expected = _IBAN_LENGTHS.get(s[:2])
     if expected is not None and len(s) != expected:
@@ -124,7 +130,7 @@ _IBAN_LENGTHS = {
 def aba_routing(value: str) -> bool:
     """An ABA routing number: 9 digits, weights 3-7-1, sum divisible by 10."""
     d = digits_only(value)
-    if len(d) != 9 or not d.isdigit():
+    if len(d) != 9 or not _ascii_digits(d):
         return False
     if not (0 <= int(d[:2]) <= 12 or 21 <= int(d[:2]) <= 32 or 61 <= int(d[:2]) <= 72 or d[:2] == "80"):
         return False
@@ -135,7 +141,7 @@ def aba_routing(value: str) -> bool:
 def npi(value: str) -> bool:
     """A US National Provider Identifier: 10 digits starting 1 or 2, Luhn over 80840 + NPI."""
     d = digits_only(value)
-    return len(d) == 10 and d.isdigit() and d[0] in "12" and luhn_checksum("80840" + d) == 0
+    return len(d) == 10 and _ascii_digits(d) and d[0] in "12" and luhn_checksum("80840" + d) == 0
 
 
 def npi_check_digit(first9: str) -> str:

@@ -143,6 +143,7 @@ def _count_lines(path: str) -> int | None:
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None,
               help="Faust state folder [~/.cache/mcpgov/faust/APP-ID].")
 @click.option("--batch", default=256, show_default=True, help="Events governed per batch.")
+@click.option("--topic-prefix", default="", help="Put PREFIX in front of every contract topic.")
 @policy_option
 @keyring_option
 @detectors_option
@@ -151,8 +152,8 @@ def _count_lines(path: str) -> int | None:
 @click.option("--loglevel", default="info", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"]))
 def worker(stage: str, broker: str, app_id: str | None, data_dir: str | None, batch: int,
-           policy: str | None, keyring: str | None, detector_files: tuple[str, ...], ner: bool,
-           loglevel: str) -> None:
+           topic_prefix: str, policy: str | None, keyring: str | None,
+           detector_files: tuple[str, ...], ner: bool, loglevel: str) -> None:
     """Run one pipeline stage as a Kafka worker; start several for scale.
 
     The governor reads mcp.events.raw and writes mcp.events.governed.<region>,
@@ -171,6 +172,7 @@ def worker(stage: str, broker: str, app_id: str | None, data_dir: str | None, ba
 
     from streams.factory import build_governor
     from streams.faust_app import governor_agent, make_app
+    from streams.kafka.topics import TopicNames
 
     app_id = app_id or f"mcpgov-{stage}"
     folder = Path(data_dir or Path("~/.cache/mcpgov/faust").expanduser() / app_id)
@@ -178,7 +180,7 @@ def worker(stage: str, broker: str, app_id: str | None, data_dir: str | None, ba
     governor = build_governor(policy=policy, keyring=keyring, detectors=list(detector_files),
                               ner=ner)
     app = make_app(broker, app_id=app_id, data_dir=str(folder))
-    governor_agent(app, governor, batch=batch)
+    governor_agent(app, governor, TopicNames.build(topic_prefix), batch=batch)
     faust.Worker(app, loglevel=loglevel.upper()).execute_from_commandline()
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 import faust
@@ -23,21 +22,9 @@ from streams.alerts import Deduper
 from streams.avro import encode
 from streams.deadletter import Source
 from streams.governor import Governor
+from streams.kafka.topics import TopicNames
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class TopicNames:
-    """The contract's topic names; each is configurable."""
-
-    raw: str = "mcp.events.raw"
-    governed_prefix: str = "mcp.events.governed."
-    alerts: str = "mcp.alerts"
-    dlq: str = "mcp.events.dlq"
-
-    def governed(self, region: str) -> str:
-        return f"{self.governed_prefix}{region}"
 
 
 def make_app(broker: str, *, app_id: str = "mcpgov", data_dir: str | None = None,
@@ -89,7 +76,7 @@ def governor_agent(app: faust.App, governor: Governor, topics: TopicNames | None
                     continue
                 assert out.event is not None and out.region is not None and out.key is not None
                 key = out.key.encode("utf-8")
-                await topic(names.governed(out.region)).send(
+                await topic(names.governed_for(out.region)).send(
                     key=key, value=encode("governed_event", out.event))
                 for alert in out.alerts:
                     if dedupe.first_time(alert["alert_id"]):
