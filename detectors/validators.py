@@ -132,7 +132,8 @@ def aba_routing(value: str) -> bool:
     d = digits_only(value)
     if len(d) != 9 or not _ascii_digits(d):
         return False
-    if not (0 <= int(d[:2]) <= 12 or 21 <= int(d[:2]) <= 32 or 61 <= int(d[:2]) <= 72 or d[:2] == "80"):
+    head = int(d[:2])
+    if not (0 <= head <= 12 or 21 <= head <= 32 or 61 <= head <= 72 or head == 80):
         return False
     w = (3, 7, 1) * 3
     return sum(int(c) * k for c, k in zip(d, w, strict=True)) % 10 == 0

@@ -6,7 +6,6 @@ still arrives governed, every bad one as a dead letter, and no raw value shows u
 in any byte on the output topics.
 """
 
-import json
 import os
 import signal
 import subprocess
