@@ -30,7 +30,7 @@ kafka-jars: install  ## fetch the Apache Kafka broker jars into ~/.cache/mcpgov 
 	$(VENV)/bin/mcpgov kafka fetch
 
 lint: install  ## ruff and mypy
-	$(VENV)/bin/ruff check streams detectors schemas tests
+	$(VENV)/bin/ruff check streams detectors schemas tests bench
 	$(VENV)/bin/mypy
 
 test: install kafka-jars lint  ## the whole suite, Kafka integration tests included

@@ -61,7 +61,8 @@ def report(res: dict[str, dict[str, Any]], n: int) -> str:
         f"(naive baseline on the first {res['naive']['events']}), {platform.machine()}, "
         f"Python {platform.python_version()}.",
         "",
-        "| path | events/s per core | x naive | x Kafka passthrough | p50 ms | p99 ms | peak RSS MiB |",
+        "| path | events/s per core | x naive | x Kafka passthrough | p50 ms | p99 ms "
+        "| peak RSS MiB |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     labels = {"naive": "naive Presidio per event (baseline)", "patterns": "governor, pattern path",

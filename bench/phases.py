@@ -45,7 +45,8 @@ def _pct(values: list[float], q: float) -> float:
 
 def _result(n: int, wall: float, cpu: float, **extra: Any) -> dict[str, Any]:
     return {"events": n, "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
-            "eps": round(n / wall, 1) if wall else 0, "eps_per_core": round(n / cpu, 1) if cpu else 0,
+            "eps": round(n / wall, 1) if wall else 0,
+            "eps_per_core": round(n / cpu, 1) if cpu else 0,
             "rss_mb": round(_rss_mb(), 1), **extra}
 
 
