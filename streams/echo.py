@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from functools import lru_cache
 
 from detectors.api import Span
 
@@ -21,28 +22,26 @@ _DIGITY = {"CREDIT_CARD", "US_SSN", "PHONE_NUMBER", "US_NPI", "US_BANK_NUMBER", 
 _MIN_LEN = 6
 
 
-def _pattern(entity_type: str, value: str) -> str | None:
-    """A regex that finds `value` again, tolerant of separators for identifiers."""
+@lru_cache(maxsize=65_536)
+def _compiled(entity_type: str, value: str) -> tuple[str, re.Pattern[str]] | None:
+    """(needle, regex) finding `value` again; identifiers tolerate any separators.
+
+    The needle is a cheap substring every match must contain (the last four
+    characters of an identifier, the whole value otherwise), so most texts are
+    ruled out without running the regex at all.
+    """
     if entity_type in _DIGITY:
-        chars = [c for c in value if c.isalnum()]
+        chars = [c for c in value.casefold() if c.isalnum()]
         if len(chars) < _MIN_LEN:
             return None
         body = r"[\s\-./]?".join(re.escape(c) for c in chars)
         plus = r"\+?" if entity_type == "PHONE_NUMBER" else ""
-        return rf"(?<![A-Za-z0-9+]){plus}{body}(?![A-Za-z0-9])"
+        regex = rf"(?<![A-Za-z0-9+]){plus}{body}(?![A-Za-z0-9])"
+        return "".join(chars[-4:]), re.compile(regex, re.IGNORECASE)
     v = value.strip()
     if len(v) < _MIN_LEN:
         return None
-    return rf"(?<!\w){re.escape(v)}(?!\w)"
-
-
-class _Session:
-    __slots__ = ("values", "regex", "order")
-
-    def __init__(self) -> None:
-        self.values: dict[str, str] = {}  # pattern -> entity type
-        self.regex: re.Pattern[str] | None = None
-        self.order: list[str] = []  # patterns in the regex's group order
+    return v.casefold(), re.compile(rf"(?<!\w){re.escape(v)}(?!\w)", re.IGNORECASE)
 
 
 class SessionMemory:
@@ -51,37 +50,38 @@ class SessionMemory:
     def __init__(self, sessions: int = 20_000, values_per_session: int = 512) -> None:
         self.max_sessions = sessions
         self.max_values = values_per_session
-        self._sessions: OrderedDict[str, _Session] = OrderedDict()
+        # session -> {(entity type, needle, regex)}; a dict keeps insertion order.
+        self._sessions: OrderedDict[str, dict[tuple[str, str, re.Pattern[str]], None]] = (
+            OrderedDict())
 
     def remember(self, session: str, entity_type: str, value: str) -> None:
-        pat = _pattern(entity_type, value)
-        if pat is None:
+        found = _compiled(entity_type, value)
+        if found is None:
             return
-        s = self._sessions.get(session)
-        if s is None:
-            s = self._sessions[session] = _Session()
+        values = self._sessions.get(session)
+        if values is None:
+            values = self._sessions[session] = {}
             if len(self._sessions) > self.max_sessions:
                 self._sessions.popitem(last=False)
         else:
             self._sessions.move_to_end(session)
-        if pat not in s.values and len(s.values) < self.max_values:
-            s.values[pat] = entity_type
-            s.regex = None
+        if len(values) < self.max_values:
+            values[(entity_type, *found)] = None
 
     def echoes(self, session: str, text: str, taken: list[Span]) -> list[Span]:
         """Spans of remembered values in `text` that no span in `taken` already covers."""
-        s = self._sessions.get(session)
-        if s is None or not s.values:
+        values = self._sessions.get(session)
+        if not values:
             return []
-        if s.regex is None:
-            s.order = sorted(s.values, key=len, reverse=True)
-            s.regex = re.compile("|".join(f"({p})" for p in s.order), re.IGNORECASE)
+        folded = text.casefold()
+        hits = []
+        for entity, needle, regex in values:
+            if needle in folded:
+                hits += [(m.start(), m.end(), entity) for m in regex.finditer(text)]
         out: list[Span] = []
-        for m in s.regex.finditer(text):
-            start, end = m.span()
-            if any(t.start < end and start < t.end for t in taken):
+        for start, end, entity in sorted(hits, key=lambda h: (h[0], h[0] - h[1])):
+            if any(t.start < end and start < t.end for t in (*taken, *out)):
                 continue
-            entity = s.values[s.order[(m.lastindex or 1) - 1]]
             out.append(Span(entity_type=entity, start=start, end=end, score=0.9,
                             detector=DETECTOR))
         return out
