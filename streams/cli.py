@@ -136,7 +136,7 @@ def _count_lines(path: str) -> int | None:
 
 
 @main.command()
-@click.argument("stage", type=click.Choice(["governor"]))
+@click.argument("stage", type=click.Choice(["governor", "lander"]))
 @click.option("--broker", required=True, envvar="KAFKA_BOOTSTRAP_SERVERS",
               help="Kafka bootstrap servers, e.g. 127.0.0.1:9092 [env KAFKA_BOOTSTRAP_SERVERS].")
 @click.option("--app-id", default=None, help="Consumer group / faust app id [mcpgov-STAGE].")
@@ -144,6 +144,7 @@ def _count_lines(path: str) -> int | None:
               help="Faust state folder [~/.cache/mcpgov/faust/APP-ID].")
 @click.option("--batch", default=256, show_default=True, help="Events governed per batch.")
 @click.option("--topic-prefix", default="", help="Put PREFIX in front of every contract topic.")
+@click.option("--lake", type=click.Path(file_okay=False), help="Lake folder (lander only).")
 @policy_option
 @keyring_option
 @detectors_option
@@ -152,12 +153,14 @@ def _count_lines(path: str) -> int | None:
 @click.option("--loglevel", default="info", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"]))
 def worker(stage: str, broker: str, app_id: str | None, data_dir: str | None, batch: int,
-           topic_prefix: str, policy: str | None, keyring: str | None,
+           topic_prefix: str, lake: str | None, policy: str | None, keyring: str | None,
            detector_files: tuple[str, ...], ner: bool, loglevel: str) -> None:
     """Run one pipeline stage as a Kafka worker; start several for scale.
 
     The governor reads mcp.events.raw and writes mcp.events.governed.<region>,
-    mcp.events.dlq and mcp.alerts. Workers with the same --app-id share the
+    mcp.events.dlq and mcp.alerts. The lander reads the governed topics and
+    mcp.alerts and writes signed Parquet into --lake, committing offsets only
+    after the files are on disk. Workers with the same --app-id share the
     partitions between them. Stop with Ctrl-C or SIGTERM.
 
     \b
@@ -165,7 +168,16 @@ def worker(stage: str, broker: str, app_id: str | None, data_dir: str | None, ba
       mcpgov kafka start
       mcpgov topics create --broker 127.0.0.1:9092
       mcpgov worker governor --broker 127.0.0.1:9092
+      mcpgov worker lander --broker 127.0.0.1:9092 --lake lake/
     """
+    if stage == "lander":
+        from streams.lander_command import run_worker
+
+        if not lake:
+            raise UsageError("worker lander needs --lake DIR")
+        run_worker(broker, lake, keyring=keyring, group_id=app_id, topic_prefix=topic_prefix,
+                   loglevel=loglevel)
+        return
     from pathlib import Path
 
     import faust

@@ -74,6 +74,7 @@ def run(
     total: int | None = None,
 ) -> Summary:
     """Govern every line of `source` into `lake`; returns what happened."""
+    store = lakeio.Lake(lake, lakeio.Signer.from_keyring(governor.tokenizer.keyring))
     summary = Summary()
     dedupe = Deduper()
     pending: dict[str, list[dict[str, Any]]] = {}
@@ -83,10 +84,11 @@ def run(
 
     def flush(last_line: int) -> None:
         chunk = f"{name}-L{first_line:09d}-L{last_line:09d}"
+        src = {"input": name, "first_line": first_line, "last_line": last_line}
         for region, events in sorted(pending.items()):
-            summary.files += len(lakeio.land_events(lake, region, events, chunk))
+            summary.files += len(store.land_events(region, events, chunk, source=src))
         if alerts:
-            summary.files += len(lakeio.land_alerts(lake, alerts, chunk))
+            summary.files += len(store.land_alerts(alerts, chunk, source=src))
         pending.clear()
         alerts.clear()
 

@@ -194,8 +194,27 @@ class LocalKafka:
         if done.returncode != 0:
             raise BrokerNotReady("formatting the storage failed", tail(done.stdout + done.stderr))
         formatted = time.monotonic() - began
+        return self._launch(java, lib, began, formatted)
+
+    def restart(self) -> str:
+        """Start again a broker stopped with `stop(remove=False)` (or killed): same ports,
+        same data, no format, so clients reconnect to the address they know and find
+        their topics and offsets. For outage tests and for operators."""
+        if self._proc is not None and self._proc.poll() is None:
+            raise KafkaSetupError("this LocalKafka is running; stop it before restart()")
+        self._proc = None  # killed from outside: already reaped by poll()
+        if self.data_dir is None or not (self.data_dir / "server.properties").is_file() \
+                or not self.port:
+            raise KafkaSetupError("nothing to restart: start() then stop(remove=False) first")
+        return self._launch(find_java(), fetch(self.version), time.monotonic(), 0.0)
+
+    def _launch(self, java: str, lib: Path, began: float, formatted: float) -> str:
+        assert self.data_dir is not None
+        props = self.data_dir / "server.properties"
+        logs = self.data_dir / "logs"
+        logging_flag = f"-Dlog4j2.configurationFile={self.data_dir / 'log4j2.properties'}"
         cmd = [java, "-Xms256m", f"-Xmx{self.heap}", "-XX:+UseG1GC", "-Djava.awt.headless=true",
-               logging_flag, "-cp", classpath, "kafka.Kafka", str(props)]
+               logging_flag, "-cp", f"{lib}/*", "kafka.Kafka", str(props)]
         with open(logs / "jvm.out", "ab") as out:
             self._proc = subprocess.Popen(
                 cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,

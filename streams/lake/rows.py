@@ -1,24 +1,19 @@
-"""Land governed events and alerts as Hive-partitioned Parquet.
+"""The lake's columns: governed events and alerts flattened for analysts.
 
-Layout: `<lake>/events/region=<r>/tenant=<t>/date=YYYY-MM-DD/<name>.parquet` and
-`<lake>/alerts/date=YYYY-MM-DD/<name>.parquet`, zstd, sorted by time, readable as-is
-by DuckDB, pyarrow, Spark and Trino. A file is written to a temporary name, fsynced
-and renamed, so readers never see half a file and a replay that uses the same name
-replaces instead of duplicating. Callers choose names that are stable for the same
-input (the Kafka lander uses topic, partition and offsets).
+Nested envelope fields become flat columns (`user`, `auth_decision`, `server`, ...),
+findings stay a list of structs, the payload stays a tokenized JSON text. `tenant`,
+`region` and `date` are not columns in the files: they are the Hive partition keys
+of the path, which every engine adds back as columns.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections import defaultdict
-from collections.abc import Iterable
-from pathlib import Path
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 FINDING = pa.struct([
     ("entity_type", pa.string()), ("path", pa.string()), ("start", pa.int32()),
@@ -51,12 +46,17 @@ ALERT_SCHEMA = pa.schema([
     ("runbook", pa.string()), ("ocsf", pa.string()),
 ])
 
+# Hive partition keys, in path order, with the types readers should give them.
+EVENT_PARTITIONS = (("region", pa.string()), ("tenant", pa.string()), ("date", pa.date32()))
+ALERT_PARTITIONS = (("date", pa.date32()),)
+
 
 def event_row(e: dict[str, Any]) -> dict[str, Any]:
     """Flatten one governed event into the lake's analyst-friendly columns."""
     ident, auth = e.get("identity") or {}, (e.get("identity") or {}).get("auth") or {}
     server, subject = e.get("server") or {}, e.get("data_subject") or {}
     transfer = (e.get("residency") or {}).get("transfer") or {}
+    payload = e.get("payload")
     return {
         "event_id": e["event_id"], "time": _ts(e["time"]), "session_id": e["session_id"],
         "gateway_id": e["gateway"].get("id"), "gateway_region": e["gateway"].get("region"),
@@ -69,7 +69,8 @@ def event_row(e: dict[str, Any]) -> dict[str, Any]:
         "purpose": e.get("purpose"), "subject_token": subject.get("token"),
         "subject_region": subject.get("region"), "data_classes": e.get("data_classes"),
         "entity_types": sorted({f["entity_type"] for f in e.get("findings") or []}),
-        "findings": e.get("findings"), "payload": e.get("payload"),
+        "findings": e.get("findings"),
+        "payload": payload if payload is None or isinstance(payload, str) else dumps(payload),
         "transfer_to": transfer.get("to_region"), "transfer_allowed": transfer.get("allowed"),
         "transfer_basis": transfer.get("basis"), "latency_ms": e.get("latency_ms"),
         "trace_id": (e.get("trace") or {}).get("trace_id"), "key_id": e.get("key_id"),
@@ -78,65 +79,45 @@ def event_row(e: dict[str, Any]) -> dict[str, Any]:
 
 
 def alert_row(a: dict[str, Any]) -> dict[str, Any]:
+    """An alert's columns: the contract's top-level keys, OCSF kept as a JSON text."""
     row = {k: a.get(k) for k in ALERT_SCHEMA.names}
     row["time"] = _ts(a["time"])
+    if row["ocsf"] is not None and not isinstance(row["ocsf"], str):
+        row["ocsf"] = dumps(row["ocsf"])
     return row
+
+
+@lru_cache(maxsize=4096)
+def event_partition(region: str, tenant: str, day: str) -> str:
+    """The Hive partition (relative folder) an event lands in."""
+    return f"events/region={safe(region)}/tenant={safe(tenant)}/date={day}"
+
+
+def alert_partition(day: str) -> str:
+    return f"alerts/date={day}"
+
+
+def day_of(time: str) -> str:
+    """`YYYY-MM-DD` of an RFC 3339 timestamp, checked so it cannot escape the path."""
+    day = str(time)[:10]
+    if len(day) != 10 or day[4] != "-" or day[7] != "-":
+        raise ValueError(f"not an RFC 3339 date: {day!r}")
+    date.fromisoformat(day)
+    return day
+
+
+@lru_cache(maxsize=4096)
+def safe(value: str) -> str:
+    """Partition values must not break the path: keep a conservative character set."""
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in value).strip(".") or "_"
 
 
 def _ts(value: Any) -> Any:
     if not value:
         return None
-    from datetime import datetime
-
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
-def write_parquet(path: Path, rows: list[dict[str, Any]], schema: pa.Schema) -> Path:
-    """Write rows sorted by time to `path` atomically (temp file, fsync, rename)."""
-    rows = sorted(rows, key=lambda r: (r["time"] is None, r["time"]))
-    table = pa.Table.from_pylist(rows, schema=schema)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp, compression="zstd", write_statistics=True,
-                   row_group_size=64_000)
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-    return path
-
-
-def land_events(lake: Path, region: str, events: Iterable[dict[str, Any]], name: str) -> list[Path]:
-    """Write one region's events, one file per (tenant, date) partition, named `name`."""
-    parts: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for e in events:
-        parts[(e["tenant"], e["time"][:10])].append(event_row(e))
-    return [
-        write_parquet(lake / "events" / f"region={region}" / f"tenant={_safe(t)}" / f"date={d}"
-                      / f"{name}.parquet", rows, EVENT_SCHEMA)
-        for (t, d), rows in sorted(parts.items())
-    ]
-
-
-def land_alerts(lake: Path, alerts: Iterable[dict[str, Any]], name: str) -> list[Path]:
-    parts: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for a in alerts:
-        parts[a["time"][:10]].append(alert_row(a))
-    return [write_parquet(lake / "alerts" / f"date={d}" / f"{name}.parquet", rows, ALERT_SCHEMA)
-            for d, rows in sorted(parts.items())]
-
-
-def _safe(value: str) -> str:
-    """Partition values must not break the path: keep a conservative character set."""
-    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in value) or "_"
-
-
-def dumps(record: dict[str, Any]) -> str:
+def dumps(record: Any) -> str:
+    """Canonical compact JSON (sorted keys): the form every JSON line in the lake uses."""
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
