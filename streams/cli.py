@@ -53,6 +53,13 @@ policy_option = click.option(
     "--policy", type=click.Path(exists=True, dir_okay=False), envvar="MCPGOV_POLICY",
     help="Governance policy YAML (health marking, minimization, residency) "
          "[env MCPGOV_POLICY; default: the safe built-in policy].")
+sentinel_rules_option = click.option(
+    "--rules", "rule_files", multiple=True, type=click.Path(exists=True),
+    help="Sentinel: extra rule file or folder (YAML); repeat for more.")
+sentinel_model_option = click.option(
+    "--model", "model_path", type=click.Path(exists=True, dir_okay=False),
+    envvar="MCPGOV_SENTINEL_MODEL",
+    help="Sentinel: learned model from `mcpgov sentinel train` [env MCPGOV_SENTINEL_MODEL].")
 detectors_option = click.option(
     "--detectors", "detector_files", multiple=True, type=click.Path(exists=True),
     help="Extra YAML detector file or folder; repeat for more.")
@@ -74,9 +81,14 @@ detectors_option = click.option(
               help="Run spaCy NER over free text (finds names; the slower path).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr [default: when stderr is a terminal].")
+@click.option("--sentinel/--no-sentinel", "use_sentinel", default=True, show_default=True,
+              help="Run the sentinel (sequence rules) over the governed events.")
+@sentinel_rules_option
+@sentinel_model_option
 def run(input_path: str, lake: str, alerts_path: str | None, dlq_path: str | None,
         policy: str | None, keyring: str | None, detector_files: tuple[str, ...], ner: bool,
-        progress: bool | None) -> None:
+        progress: bool | None, use_sentinel: bool, rule_files: tuple[str, ...],
+        model_path: str | None) -> None:
     """Run the whole pipeline in one process on a JSONL file, no Kafka needed.
 
     Bad input goes to the dead-letter file with its reason and the run goes on;
@@ -91,11 +103,13 @@ def run(input_path: str, lake: str, alerts_path: str | None, dlq_path: str | Non
 
     from streams.factory import build_governor
     from streams.runner import run as run_pipeline
+    from streams.sentinel import Sentinel
 
     lake_dir = Path(lake)
     name = "stdin" if input_path == "-" else Path(input_path).stem
     if input_path != "-" and not Path(input_path).is_file():
         raise UsageError(f"no such input file: {input_path}")
+    sentinel = Sentinel.from_files(list(rule_files), model_path) if use_sentinel else None
     governor = build_governor(policy=policy, keyring=keyring, detectors=list(detector_files),
                               ner=ner)
     dlq_file = Path(dlq_path) if dlq_path else lake_dir / "dlq" / f"{name}.jsonl"
@@ -104,7 +118,8 @@ def run(input_path: str, lake: str, alerts_path: str | None, dlq_path: str | Non
     with _open_in(input_path) as src, dlq_file.open("w", encoding="utf-8") as dlq, \
             _open_out(alerts_path) as alerts:
         summary = run_pipeline(governor, src, lake_dir, name=name, alerts_out=alerts,
-                               dlq_out=dlq, progress=show, total=_count_lines(input_path))
+                               dlq_out=dlq, progress=show, total=_count_lines(input_path),
+                               sentinel=sentinel)
     for line in summary.lines_out():
         click.echo(line, err=True)
     click.echo(f"dead letters in  {dlq_file}", err=True)
@@ -136,7 +151,7 @@ def _count_lines(path: str) -> int | None:
 
 
 @main.command()
-@click.argument("stage", type=click.Choice(["governor", "lander"]))
+@click.argument("stage", type=click.Choice(["governor", "lander", "sentinel"]))
 @click.option("--broker", required=True, envvar="KAFKA_BOOTSTRAP_SERVERS",
               help="Kafka bootstrap servers, e.g. 127.0.0.1:9092 [env KAFKA_BOOTSTRAP_SERVERS].")
 @click.option("--app-id", default=None, help="Consumer group / faust app id [mcpgov-STAGE].")
@@ -152,16 +167,23 @@ def _count_lines(path: str) -> int | None:
               help="Run spaCy NER over free text.")
 @click.option("--loglevel", default="info", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"]))
+@sentinel_rules_option
+@sentinel_model_option
+@click.option("--regions", default="eu,us,uk,apac", show_default=True,
+              help="Sentinel: regions whose governed topics to read.")
 def worker(stage: str, broker: str, app_id: str | None, data_dir: str | None, batch: int,
            topic_prefix: str, lake: str | None, policy: str | None, keyring: str | None,
-           detector_files: tuple[str, ...], ner: bool, loglevel: str) -> None:
+           detector_files: tuple[str, ...], ner: bool, loglevel: str,
+           rule_files: tuple[str, ...], model_path: str | None, regions: str) -> None:
     """Run one pipeline stage as a Kafka worker; start several for scale.
 
     The governor reads mcp.events.raw and writes mcp.events.governed.<region>,
     mcp.events.dlq and mcp.alerts. The lander reads the governed topics and
     mcp.alerts and writes signed Parquet into --lake, committing offsets only
-    after the files are on disk. Workers with the same --app-id share the
-    partitions between them. Stop with Ctrl-C or SIGTERM.
+    after the files are on disk. The sentinel reads the governed topics and
+    writes mcp.alerts, its state in a changelog-backed table (docs/sentinel.md).
+    Workers with the same --app-id share the partitions between them. Stop with
+    Ctrl-C or SIGTERM.
 
     \b
     Example:
@@ -169,6 +191,7 @@ def worker(stage: str, broker: str, app_id: str | None, data_dir: str | None, ba
       mcpgov topics create --broker 127.0.0.1:9092
       mcpgov worker governor --broker 127.0.0.1:9092
       mcpgov worker lander --broker 127.0.0.1:9092 --lake lake/
+      mcpgov worker sentinel --broker 127.0.0.1:9092 --model sentinel-model.json
     """
     if stage == "lander":
         from streams.lander_command import run_worker
@@ -189,6 +212,16 @@ def worker(stage: str, broker: str, app_id: str | None, data_dir: str | None, ba
     app_id = app_id or f"mcpgov-{stage}"
     folder = Path(data_dir or Path("~/.cache/mcpgov/faust").expanduser() / app_id)
     folder.mkdir(parents=True, exist_ok=True)
+    if stage == "sentinel":
+        from streams.kafka.topics import parse_regions
+        from streams.sentinel.agent import governed_topics
+        from streams.sentinel.worker import run_sentinel_worker
+
+        names = TopicNames.build(topic_prefix)
+        run_sentinel_worker(broker, app_id, folder, names, list(rule_files), model_path,
+                            governed=governed_topics(names, parse_regions(regions)),
+                            loglevel=loglevel)
+        return
     governor = build_governor(policy=policy, keyring=keyring, detectors=list(detector_files),
                               ner=ner)
     app = make_app(broker, app_id=app_id, data_dir=str(folder))
@@ -269,8 +302,9 @@ def _register() -> None:
     from streams.generate.command import generate
     from streams.kafka.command import kafka, topics
     from streams.lake.command import query, verify
+    from streams.sentinel.command import sentinel
 
-    for cmd in (generate, kafka, topics, query, verify, proxy, publish):
+    for cmd in (generate, kafka, topics, query, verify, proxy, publish, sentinel):
         main.add_command(cmd)
 
 

@@ -25,9 +25,12 @@ def walk(cmd: click.Command, path: tuple[str, ...] = ("mcpgov",)) -> Iterator[
 
 
 def help_text(path: tuple[str, ...], cmd: click.Command) -> str:
-    with click.Context(cmd, info_name=" ".join(path), terminal_width=88,
-                       max_content_width=88) as ctx:
-        return cmd.get_help(ctx)
+    """Exactly what `mcpgov ... --help` prints, at a fixed width."""
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, [*path[1:], "--help"], prog_name="mcpgov",
+                                terminal_width=88, env={"COLUMNS": "88"})
+    return result.output
 
 
 def render() -> str:

@@ -19,6 +19,7 @@ from streams import lake as lakeio
 from streams.alerts import Deduper
 from streams.deadletter import Source
 from streams.governor import Governor
+from streams.sentinel import Sentinel
 
 BATCH = 256
 FLUSH_EVENTS = 50_000
@@ -72,8 +73,13 @@ def run(
     dlq_out: IO[str] | None = None,
     progress: bool = False,
     total: int | None = None,
+    sentinel: Sentinel | None = None,
 ) -> Summary:
-    """Govern every line of `source` into `lake`; returns what happened."""
+    """Govern every line of `source` into `lake`; returns what happened.
+
+    With a `sentinel`, every governed event also goes through `Sentinel.observe`, in
+    input order, and its alerts join the governor's (same dedupe, file and lake).
+    """
     store = lakeio.Lake(lake, lakeio.Signer.from_keyring(governor.tokenizer.keyring))
     summary = Summary()
     dedupe = Deduper()
@@ -100,14 +106,15 @@ def run(
         last = n
         if len(batch) >= BATCH:
             buffered += _govern(governor, batch, summary, pending, alerts, dedupe,
-                                alerts_out, dlq_out)
+                                alerts_out, dlq_out, sentinel)
             bar.update(len(batch))
             batch = []
             if buffered >= FLUSH_EVENTS:
                 flush(last)
                 first_line, buffered = last + 1, 0
     if batch:
-        _govern(governor, batch, summary, pending, alerts, dedupe, alerts_out, dlq_out)
+        _govern(governor, batch, summary, pending, alerts, dedupe, alerts_out, dlq_out,
+                sentinel)
         bar.update(len(batch))
     if pending or alerts:
         flush(last)
@@ -117,7 +124,8 @@ def run(
 
 def _govern(governor: Governor, batch: list[tuple[bytes, Source]], summary: Summary,
             pending: dict[str, list[dict[str, Any]]], alerts: list[dict[str, Any]],
-            dedupe: Deduper, alerts_out: IO[str] | None, dlq_out: IO[str] | None) -> int:
+            dedupe: Deduper, alerts_out: IO[str] | None, dlq_out: IO[str] | None,
+            sentinel: Sentinel | None = None) -> int:
     governed = 0
     for out in governor.process(batch):
         summary.lines += 1
@@ -138,7 +146,8 @@ def _govern(governor: Governor, batch: list[tuple[bytes, Source]], summary: Summ
         if transfer:
             verdict = "allowed" if transfer["allowed"] else "forbidden"
             summary.transfers[f"{transfer['from_region']}->{transfer['to_region']} {verdict}"] += 1
-        for alert in out.alerts:
+        found = out.alerts + (sentinel.observe(out.event) if sentinel is not None else [])
+        for alert in found:
             if dedupe.first_time(alert["alert_id"]):
                 summary.alerts[alert["rule_id"]] += 1
                 alerts.append(alert)

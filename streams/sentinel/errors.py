@@ -1,0 +1,33 @@
+"""Errors of the sentinel, under the project's root `MCPGovError`.
+
+Rule files are written by SOC and data teams, so a bad one must say exactly where it
+is wrong (file and field) before the stage starts; a model file that does not parse
+must say so rather than silently disable the learned rules.
+"""
+
+from __future__ import annotations
+
+from streams.errors import MCPGovError, UsageError
+
+
+class SentinelError(MCPGovError):
+    """Root of the errors the sentinel raises on purpose."""
+
+
+class RuleConfigError(SentinelError, UsageError):
+    """A rule file is unusable: carries the file, the field path and the reason."""
+
+    def __init__(self, source: str, field: str, reason: str) -> None:
+        self.source = source
+        self.field = field
+        self.reason = reason
+        where = f"{source}: {field}" if field else source
+        super().__init__(f"{where}: {reason}")
+
+
+class ModelError(SentinelError, UsageError):
+    """A learned model file is missing, unreadable or of an unknown format version."""
+
+
+class TrainingError(SentinelError, UsageError):
+    """Training input is unusable (no lake events, unreadable JSONL line, ...)."""
