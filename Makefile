@@ -40,9 +40,24 @@ unit: install  ## the tests that need no broker
 	$(PY) -m pytest -q -m "not kafka"
 
 demo: install  ## generate synthetic traffic and run it through the embedded pipeline
+	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	$(VENV)/bin/mcpgov keys create --keyring $(DEMO)/keyring.json
+	@echo "== 1. a quiet week of benign traffic, to learn what normal looks like"
+	$(VENV)/bin/mcpgov generate --sessions 200 --seed 101 --attack-share 0 --out $(DEMO)/baseline.jsonl
+	$(VENV)/bin/mcpgov run --input $(DEMO)/baseline.jsonl --lake $(DEMO)/baseline-lake \
+	    --keyring $(DEMO)/keyring.json --no-sentinel --no-progress
+	$(VENV)/bin/mcpgov sentinel train --lake $(DEMO)/baseline-lake --out $(DEMO)/sentinel-model.json
+	@echo "== 2. today's traffic, attacks included, through the whole pipeline"
 	$(VENV)/bin/mcpgov generate --sessions 300 --seed 7 --out $(DEMO)/traffic.jsonl
 	$(VENV)/bin/mcpgov run --input $(DEMO)/traffic.jsonl --lake $(DEMO)/lake \
+	    --keyring $(DEMO)/keyring.json --model $(DEMO)/sentinel-model.json --policy docs/examples/policy.yaml \
 	    --alerts $(DEMO)/alerts.jsonl --dlq $(DEMO)/dlq.jsonl
+	@echo "== 3. what an analyst and an auditor see"
+	$(VENV)/bin/mcpgov query --lake $(DEMO)/lake \
+	    "SELECT rule_id, severity, count(*) AS alerts FROM alerts GROUP BY ALL ORDER BY alerts DESC"
+	$(VENV)/bin/mcpgov query --lake $(DEMO)/lake \
+	    "SELECT region, list_sort(list_distinct(flatten(list(data_classes)))) AS classes, count(*) AS events FROM events GROUP BY region ORDER BY region"
+	$(VENV)/bin/mcpgov verify --lake $(DEMO)/lake --keyring $(DEMO)/keyring.json
 
 bench: install kafka-jars  ## benchmarks; figures as ratios to baselines from the same run
 	$(PY) -m bench
