@@ -1,0 +1,83 @@
+"""Overlap resolution: one entity per character, decided the same way every time.
+
+Recognizers disagree (a PAN also parses as a phone number in some region, a 9-digit
+run is an SSN, a routing number and an MRN). Overlapping PERSON spans are first merged
+into their union; then candidates are ranked by score, then
+length, then entity precedence (`classes.ENTITY_TYPES`), then position; each is kept
+unless it overlaps one already kept. The winner takes the characters; the loser is
+dropped, not trimmed, so a finding is always a whole detected value.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from detectors.classes import precedence
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One detected value inside one string."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
+    detector: str
+
+
+def _rank(span: Span) -> tuple[float, int, int, int, str]:
+    length = span.end - span.start
+    return (-span.score, -length, precedence(span.entity_type), span.start, span.detector)
+
+
+MERGED_TYPES = frozenset({"PERSON"})
+
+
+def merge_same_type(candidates: Iterable[Span]) -> list[Span]:
+    """Overlapping PERSON spans become their union (best score and detector).
+
+    Two detectors agreeing on a name but not on its bounds ("Ji" by NER, "Ji-woo" by a
+    cue word) both saw part of it; the union leaves none of it in clear. Other types
+    keep the best span: under `authorization` the whole-value SECRET and the JWT inside
+    it are resolved by score, so the scheme word stays readable.
+    """
+    out: list[Span] = []
+    by_type: dict[str, list[Span]] = {}
+    for span in candidates:
+        if span.entity_type in MERGED_TYPES:
+            by_type.setdefault(span.entity_type, []).append(span)
+        else:
+            out.append(span)
+    for spans in by_type.values():
+        spans.sort(key=lambda s: (s.start, -s.end))
+        current = spans[0]
+        for span in spans[1:]:
+            if span.start < current.end:
+                best = current if current.score >= span.score else span
+                current = Span(current.entity_type, current.start, max(current.end, span.end),
+                               best.score, best.detector)  # fmt: skip
+            else:
+                out.append(current)
+                current = span
+        out.append(current)
+    return out
+
+
+def resolve(candidates: Iterable[Span]) -> list[Span]:
+    """Non-overlapping spans in text order: same-type overlaps merged, then best first."""
+    kept: list[Span] = []  # sorted by start, pairwise disjoint
+    starts: list[int] = []
+    for span in sorted(merge_same_type(candidates), key=_rank):
+        if span.end <= span.start:
+            continue
+        i = bisect.bisect_right(starts, span.start)
+        if i > 0 and kept[i - 1].end > span.start:
+            continue
+        if i < len(kept) and kept[i].start < span.end:
+            continue
+        kept.insert(i, span)
+        starts.insert(i, span.start)
+    return kept
