@@ -11,20 +11,19 @@ single recognizer is built.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import regex as re
-import yaml
 from presidio_analyzer import Pattern, PatternRecognizer
-from pydantic import ValidationError
 
 from detectors.checks import ALL_VALIDATORS
 from detectors.classes import register_entity_classes
 from detectors.exceptions import DetectorConfigError
 from detectors.key_hints import KeyHint, normalize_key
 from detectors.yaml_models import DetectorFile, DetectorModel
+from streams.yamlfile import YamlProblem, read_mapping, validate, yaml_files
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
 ENV_VAR = "MCPGOV_DETECTORS"
@@ -38,26 +37,6 @@ class LoadedDetector:
     model: DetectorModel
 
 
-def _field_path(loc: Sequence[int | str]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _expand(paths: Iterable[str | Path]) -> list[Path]:
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise DetectorConfigError(str(path), "", "no such file or directory")
-    return files
-
-
 def env_paths() -> list[str]:
     """The detector paths named by `MCPGOV_DETECTORS`."""
     value = os.environ.get(ENV_VAR, "")
@@ -66,28 +45,20 @@ def env_paths() -> list[str]:
 
 def load_file(path: Path) -> list[LoadedDetector]:
     """Parse and validate one YAML file; nothing is built yet."""
-    source = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        raise DetectorConfigError(source, where, f"not valid YAML: {exc}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DetectorConfigError(source, "", f"cannot read: {exc}") from exc
-    if not isinstance(data, dict):
-        raise DetectorConfigError(source, "", "expected a mapping with a `detectors` list")
-    try:
-        parsed = DetectorFile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise DetectorConfigError(source, _field_path(first["loc"]), first["msg"]) from exc
-    return [LoadedDetector(source, d) for d in parsed.detectors]
+        data = read_mapping(path, "a mapping with a `detectors` list")
+        parsed = validate(DetectorFile, data)
+    except YamlProblem as problem:
+        raise DetectorConfigError(str(path), problem.where, problem.message) from None
+    return [LoadedDetector(str(path), d) for d in parsed.detectors]
 
 
 def load_detectors(paths: Iterable[str | Path], *, builtin: bool = True) -> list[LoadedDetector]:
     """Every detector of the builtin directory and `paths`, validated, names unique."""
-    files = _expand([BUILTIN_DIR] if builtin else []) + _expand(paths)
+    try:
+        files = yaml_files([*([BUILTIN_DIR] if builtin else []), *paths])
+    except YamlProblem as problem:
+        raise DetectorConfigError(problem.where, "", problem.message) from None
     loaded: list[LoadedDetector] = []
     seen: dict[str, str] = {}
     for path in files:

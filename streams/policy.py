@@ -14,10 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from streams.errors import MCPGovError
+from streams.yamlfile import YamlProblem, read_mapping, validate
 
 Action = Literal["tokenize", "drop", "digest", "redact", "keep"]
 REGION_RE = re.compile(r"^[a-z]{2,8}$")
@@ -181,19 +181,9 @@ def load_policy(path: str | Path | None) -> Policy:
         return Policy.default()
     p = Path(path)
     try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PolicyError(f"{p}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise PolicyError(f"{p}:{where} is not valid YAML") from None
-    try:
-        policy = Policy.model_validate(doc or {})
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"]) or "(top level)"
-        raise PolicyError(f"{p}: {loc}: {err['msg']}") from None
+        policy = validate(Policy, read_mapping(p, "a mapping of policy sections"))
+    except YamlProblem as problem:
+        raise PolicyError(f"{p}: {problem}") from None
     for region in _regions(policy):
         if not REGION_RE.match(region):
             raise PolicyError(f"{p}: region {region!r} must be a short lower-case code")

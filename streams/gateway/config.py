@@ -21,10 +21,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from streams.gateway.errors import ConfigError
+from streams.yamlfile import YamlProblem, read_mapping, validate
 
 
 class _Strict(BaseModel):
@@ -107,21 +107,9 @@ def load_config(path: str | Path) -> dict[str, Any]:
     """Read and validate the YAML file; `ConfigError` names the file and the field."""
     p = Path(path).expanduser()
     try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{p}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}:" if mark else ""
-        raise ConfigError(f"{p}:{where} not valid YAML") from None
-    if doc is not None and not isinstance(doc, dict):
-        raise ConfigError(f"{p}: the top level must be a mapping of settings")
-    try:
-        return ProxyFile.model_validate(doc or {}).flat()
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"]) or "(top level)"
-        raise ConfigError(f"{p}: {loc}: {err['msg']}") from None
+        return validate(ProxyFile, read_mapping(p, "a mapping of settings")).flat()
+    except YamlProblem as problem:
+        raise ConfigError(f"{p}: {problem}") from None
 
 
 def merge(given: dict[str, Any], from_file: dict[str, Any]) -> dict[str, Any]:

@@ -120,17 +120,12 @@ def rules_check(files: tuple[str, ...], builtin: bool) -> None:
       mcpgov sentinel rules check my-rules.yaml
     """
     from streams.sentinel.rules import load_file, load_rules
+    from streams.yamlfile import yaml_files
 
     load_rules(files, builtin=builtin)
     for path in files:
-        items = [load_file(p) for p in _yaml_files(Path(path))]
+        items = [load_file(p) for p in yaml_files([path])]
         click.echo(f"ok {path}: {_n(sum(len(i) for i in items), 'rule')}")
-
-
-def _yaml_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
-    return [path]
 
 
 @sentinel.command()
