@@ -7,12 +7,12 @@ keeps prose ("the bearer of this letter") out.
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
-from detectors.recognizers._base import CASE_INSENSITIVE
+from detectors.recognizers._base import ConstantRecognizer
 
 
-class AuthHeaderRecognizer(PatternRecognizer):
+class AuthHeaderRecognizer(ConstantRecognizer):
     """Credentials after an Authorization scheme word."""
 
     PATTERNS = [
@@ -27,11 +27,5 @@ class AuthHeaderRecognizer(PatternRecognizer):
 
     CONTEXT = ["authorization", "auth", "header", "headers"]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="SECRET",
-            name="auth_header",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            global_regex_flags=CASE_INSENSITIVE,
-        )
+    ENTITY = "SECRET"
+    NAME = "auth_header"

@@ -8,12 +8,12 @@ digits, is invalidated.
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
-from detectors.recognizers._base import CASE_SENSITIVE
+from detectors.recognizers._base import CASE_SENSITIVE, ConstantRecognizer
 
 
-class AwsSecretKeyRecognizer(PatternRecognizer):
+class AwsSecretKeyRecognizer(ConstantRecognizer):
     """AWS secret access keys, in context."""
 
     PATTERNS = [
@@ -26,14 +26,9 @@ class AwsSecretKeyRecognizer(PatternRecognizer):
 
     CONTEXT = ["aws", "secret", "secretaccesskey", "aws_secret_access_key", "credentials"]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="SECRET",
-            name="aws_secret_key",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            global_regex_flags=CASE_SENSITIVE,
-        )
+    ENTITY = "SECRET"
+    NAME = "aws_secret_key"
+    FLAGS = CASE_SENSITIVE
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """Not a key when it looks like a hash or a word: no upper/lower/digit mix."""

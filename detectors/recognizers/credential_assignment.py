@@ -10,9 +10,9 @@ a dashed passphrase), so "the password is incorrect" stays prose. Masked values
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
-from detectors.recognizers._base import CASE_INSENSITIVE
+from detectors.recognizers._base import ConstantRecognizer
 
 _NAMES = (
     r"(?:password|passwd|pwd|passphrase|secret|client[_\-]?secret|api[_\-]?key|apikey"
@@ -22,7 +22,7 @@ _NAMES = (
 _NOT_MASKED = r"(?![*xX•]{3,}|<|\$\{|\{\{|null\b|none\b|redacted\b|\[redacted)"
 
 
-class CredentialAssignmentRecognizer(PatternRecognizer):
+class CredentialAssignmentRecognizer(ConstantRecognizer):
     """Values of password/secret/api_key/token fields written inline in text."""
 
     PATTERNS = [
@@ -47,10 +47,5 @@ class CredentialAssignmentRecognizer(PatternRecognizer):
         ),
     ]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="SECRET",
-            name="credential_assignment",
-            patterns=self.PATTERNS,
-            global_regex_flags=CASE_INSENSITIVE,
-        )
+    ENTITY = "SECRET"
+    NAME = "credential_assignment"

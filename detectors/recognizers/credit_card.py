@@ -11,17 +11,17 @@ tracking numbers, timestamps), so no context word is needed.
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
 from detectors import validators
-from detectors.recognizers._base import CASE_INSENSITIVE, NUM_END, NUM_START
+from detectors.recognizers._base import NUM_END, NUM_START, ConstantRecognizer
 
 _SEP = r"[ \-.]"
 _NOT_A_LATER_GROUP = r"(?<![0-9]{3}[ \-.])"
 """A grouped number does not start at the second group of a longer grouped number."""
 
 
-class PaymentCardRecognizer(PatternRecognizer):
+class PaymentCardRecognizer(ConstantRecognizer):
     """Payment card numbers of every network, validated by prefix and Luhn."""
 
     PATTERNS = [
@@ -46,14 +46,8 @@ class PaymentCardRecognizer(PatternRecognizer):
         "maestro", "jcb", "diners", "unionpay", "pan", "cc", "payment",
     ]  # fmt: skip
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="CREDIT_CARD",
-            name="credit_card",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            global_regex_flags=CASE_INSENSITIVE,
-        )
+    ENTITY = "CREDIT_CARD"
+    NAME = "credit_card"
 
     def validate_result(self, pattern_text: str) -> bool:
         """A card only when the network prefix, the length and Luhn all agree."""

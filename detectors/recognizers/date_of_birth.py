@@ -13,10 +13,9 @@ from __future__ import annotations
 import datetime as dt
 
 import regex as re
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern, RecognizerResult
 
-from detectors.recognizers._base import CASE_INSENSITIVE
+from detectors.recognizers._base import ConstantRecognizer
 from detectors.recognizers._listing import boost_listed
 
 _MONTHS = (
@@ -71,7 +70,7 @@ def plausible_birth_date(text: str) -> bool:
     return date is not None and 1900 <= date.year and date <= dt.date.today()
 
 
-class DateOfBirthRecognizer(PatternRecognizer):
+class DateOfBirthRecognizer(ConstantRecognizer):
     """Birth dates: any common date format, in birth-date context."""
 
     PATTERNS = [
@@ -93,26 +92,14 @@ class DateOfBirthRecognizer(PatternRecognizer):
 
     CONTEXT = ["dob", "birth", "born", "birthday", "birthdate", "bday", "d.o.b"]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="DATE_OF_BIRTH",
-            name="date_of_birth",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            global_regex_flags=CASE_INSENSITIVE,
-        )
+    ENTITY = "DATE_OF_BIRTH"
+    NAME = "date_of_birth"
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """Not a birth date unless it is a real day between 1900 and today."""
         return not plausible_birth_date(pattern_text)
 
-    def enhance_using_context(
-        self,
-        text: str,
-        raw_recognizer_results: list[RecognizerResult],
-        other_raw_recognizer_results: list[RecognizerResult],
-        nlp_artifacts: NlpArtifacts,
-        context: list[str] | None = None,
-    ) -> list[RecognizerResult]:
+    def related(self, text: str, results: list[RecognizerResult],
+                others: list[RecognizerResult]) -> list[RecognizerResult]:
         """Presidio's related-entity hook: a birth date alone on a line near a name is theirs."""
-        return boost_listed(text, raw_recognizer_results, other_raw_recognizer_results)
+        return boost_listed(text, results, others)

@@ -9,10 +9,10 @@ look-alikes are more often identifiers.
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
 from detectors import validators
-from detectors.recognizers._base import CASE_SENSITIVE
+from detectors.recognizers._base import CASE_SENSITIVE, ConstantRecognizer
 
 IBAN_LENGTHS: dict[str, int] = {
     "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22,
@@ -38,7 +38,7 @@ def _country_pattern(country: str, length: int) -> str:
 _BY_COUNTRY = "|".join(_country_pattern(c, n) for c, n in sorted(IBAN_LENGTHS.items()))
 
 
-class Mod97IbanRecognizer(PatternRecognizer):
+class Mod97IbanRecognizer(ConstantRecognizer):
     """International bank account numbers with a valid mod-97 check."""
 
     PATTERNS = [
@@ -52,14 +52,9 @@ class Mod97IbanRecognizer(PatternRecognizer):
 
     CONTEXT = ["iban", "ibans", "bank", "account", "transfer", "sepa", "bic", "swift"]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="IBAN_CODE",
-            name="iban",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            global_regex_flags=CASE_SENSITIVE,
-        )
+    ENTITY = "IBAN_CODE"
+    NAME = "iban"
+    FLAGS = CASE_SENSITIVE
 
     def validate_result(self, pattern_text: str) -> bool:
         """An IBAN only when mod-97 of the rearranged number is 1."""

@@ -12,9 +12,9 @@ import base64
 import binascii
 import json
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
-from detectors.recognizers._base import CASE_SENSITIVE
+from detectors.recognizers._base import CASE_SENSITIVE, ConstantRecognizer
 
 
 def jwt_header(token: str) -> dict[str, object] | None:
@@ -28,7 +28,7 @@ def jwt_header(token: str) -> dict[str, object] | None:
     return header if isinstance(header, dict) else None
 
 
-class JwtRecognizer(PatternRecognizer):
+class JwtRecognizer(ConstantRecognizer):
     """JSON Web Tokens (JWS compact serialization)."""
 
     PATTERNS = [
@@ -42,14 +42,9 @@ class JwtRecognizer(PatternRecognizer):
 
     CONTEXT = ["jwt", "token", "bearer", "authorization", "id_token", "access_token"]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="SECRET",
-            name="jwt",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            global_regex_flags=CASE_SENSITIVE,
-        )
+    ENTITY = "SECRET"
+    NAME = "jwt"
+    FLAGS = CASE_SENSITIVE
 
     def validate_result(self, pattern_text: str) -> bool:
         """A JWT only when the header is a JSON object naming its algorithm."""

@@ -9,12 +9,12 @@ value; the words "MRN:" before it are not.
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
-from detectors.recognizers._base import CASE_INSENSITIVE, NUM_END
+from detectors.recognizers._base import NUM_END, ConstantRecognizer
 
 
-class MedicalRecordNumberRecognizer(PatternRecognizer):
+class MedicalRecordNumberRecognizer(ConstantRecognizer):
     """Medical record numbers, in medical-record context."""
 
     PATTERNS = [
@@ -28,14 +28,8 @@ class MedicalRecordNumberRecognizer(PatternRecognizer):
 
     CONTEXT = ["mrn", "mrns", "medical", "record", "chart", "emr", "ehr"]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="MEDICAL_RECORD_NUMBER",
-            name="medical_record_number",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            global_regex_flags=CASE_INSENSITIVE,
-        )
+    ENTITY = "MEDICAL_RECORD_NUMBER"
+    NAME = "medical_record_number"
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """Not an MRN when every digit is the same (placeholders like 000000)."""

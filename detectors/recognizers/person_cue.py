@@ -15,10 +15,10 @@ while letting the search start at the cue, which is cheaper than a lookbehind.
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from detectors.recognizers._base import CASE_SENSITIVE
+from detectors.recognizers._base import CASE_SENSITIVE, ConstantRecognizer
 from detectors.wordlists import ORG_WORDS
 
 _WORD = r"\p{Lu}[\p{L}'’\-]*\p{Ll}[\p{L}'’\-]*"
@@ -51,7 +51,7 @@ _ROLES = (
 )
 
 
-class PersonCueRecognizer(PatternRecognizer):
+class PersonCueRecognizer(ConstantRecognizer):
     """Capitalized names after a title, greeting, introduction, signature or role word."""
 
     PATTERNS = [
@@ -74,13 +74,9 @@ class PersonCueRecognizer(PatternRecognizer):
     ]
     """Four patterns, not one per cue: Presidio's per-pattern overhead dominates here."""
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="PERSON",
-            name="person_cue",
-            patterns=self.PATTERNS,
-            global_regex_flags=CASE_SENSITIVE,
-        )
+    ENTITY = "PERSON"
+    NAME = "person_cue"
+    FLAGS = CASE_SENSITIVE
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """Not a person when a word names an organisation or is a stop word ("The")."""

@@ -7,14 +7,14 @@ end of the base64 body. Public keys and certificates are not secrets and do not 
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
-from detectors.recognizers._base import CASE_SENSITIVE
+from detectors.recognizers._base import CASE_SENSITIVE, ConstantRecognizer
 
 _LABEL = r"(?:[A-Z0-9]+ )*PRIVATE KEY"
 
 
-class PrivateKeyRecognizer(PatternRecognizer):
+class PrivateKeyRecognizer(ConstantRecognizer):
     """PEM-armoured private keys (RSA, EC, DSA, OpenSSH, PKCS#8, encrypted)."""
 
     PATTERNS = [
@@ -26,10 +26,6 @@ class PrivateKeyRecognizer(PatternRecognizer):
         ),
     ]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="SECRET",
-            name="private_key",
-            patterns=self.PATTERNS,
-            global_regex_flags=CASE_SENSITIVE,
-        )
+    ENTITY = "SECRET"
+    NAME = "private_key"
+    FLAGS = CASE_SENSITIVE

@@ -9,15 +9,15 @@ Case-sensitive: `akia...` in lower case is not an AWS key id.
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
-from detectors.recognizers._base import CASE_SENSITIVE
+from detectors.recognizers._base import CASE_SENSITIVE, ConstantRecognizer
 
 _B = r"(?<![A-Za-z0-9_\-])"
 _E = r"(?![A-Za-z0-9_\-])"
 
 
-class SecretTokenRecognizer(PatternRecognizer):
+class SecretTokenRecognizer(ConstantRecognizer):
     """API keys and tokens recognisable by their vendor prefix."""
 
     PATTERNS = [
@@ -43,11 +43,6 @@ class SecretTokenRecognizer(PatternRecognizer):
 
     CONTEXT = ["key", "token", "secret", "credential", "credentials", "api", "apikey"]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="SECRET",
-            name="secret_token",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            global_regex_flags=CASE_SENSITIVE,
-        )
+    ENTITY = "SECRET"
+    NAME = "secret_token"
+    FLAGS = CASE_SENSITIVE

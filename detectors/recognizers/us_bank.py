@@ -13,11 +13,10 @@ which Presidio's related-entity hook (`enhance_using_context`) scores.
 from __future__ import annotations
 
 import regex as re
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern, RecognizerResult
 
 from detectors import validators
-from detectors.recognizers._base import CASE_INSENSITIVE, NUM_END, NUM_START
+from detectors.recognizers._base import NUM_END, NUM_START, ConstantRecognizer
 
 PAIR_SCORE = 0.5
 """A checksum-valid routing number right next to an account-shaped number: both are."""
@@ -52,41 +51,29 @@ def _boost_pairs(
     return mine
 
 
-class UsRoutingNumberRecognizer(PatternRecognizer):
+class UsRoutingNumberRecognizer(ConstantRecognizer):
     """ABA routing transit numbers, checksum-valid, in banking context."""
 
     PATTERNS = [Pattern("aba routing", NUM_START + r"[0-9]{9}" + NUM_END, 0.1)]
 
     CONTEXT = ["routing", "aba", "rtn", "transit", "ach", "wire"]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="US_BANK_NUMBER",
-            name="us_routing_number",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            global_regex_flags=CASE_INSENSITIVE,
-        )
+    ENTITY = "US_BANK_NUMBER"
+    NAME = "us_routing_number"
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """Not a routing number when the ABA checksum or Fed district is wrong."""
         return not validators.aba_routing(pattern_text)
 
-    def enhance_using_context(
-        self,
-        text: str,
-        raw_recognizer_results: list[RecognizerResult],
-        other_raw_recognizer_results: list[RecognizerResult],
-        nlp_artifacts: NlpArtifacts,
-        context: list[str] | None = None,
-    ) -> list[RecognizerResult]:
+    def related(self, text: str, results: list[RecognizerResult],
+                others: list[RecognizerResult]) -> list[RecognizerResult]:
         """Presidio's related-entity hook: a routing number next to an account number."""
         return _boost_pairs(
-            text, raw_recognizer_results, other_raw_recognizer_results, "us_bank_account"
+            text, results, others, "us_bank_account"
         )
 
 
-class UsBankAccountRecognizer(PatternRecognizer):
+class UsBankAccountRecognizer(ConstantRecognizer):
     """US bank account numbers: digits that only context can tell apart."""
 
     PATTERNS = [Pattern("bank account", NUM_START + r"[0-9]{8,17}" + NUM_END, 0.05)]
@@ -96,28 +83,16 @@ class UsBankAccountRecognizer(PatternRecognizer):
         "dda",
     ]  # fmt: skip
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="US_BANK_NUMBER",
-            name="us_bank_account",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            global_regex_flags=CASE_INSENSITIVE,
-        )
+    ENTITY = "US_BANK_NUMBER"
+    NAME = "us_bank_account"
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """Not an account number when every digit is the same (placeholders)."""
         return len(set(pattern_text)) == 1
 
-    def enhance_using_context(
-        self,
-        text: str,
-        raw_recognizer_results: list[RecognizerResult],
-        other_raw_recognizer_results: list[RecognizerResult],
-        nlp_artifacts: NlpArtifacts,
-        context: list[str] | None = None,
-    ) -> list[RecognizerResult]:
+    def related(self, text: str, results: list[RecognizerResult],
+                others: list[RecognizerResult]) -> list[RecognizerResult]:
         """Presidio's related-entity hook: an account number next to a routing number."""
         return _boost_pairs(
-            text, raw_recognizer_results, other_raw_recognizer_results, "us_routing_number"
+            text, results, others, "us_routing_number"
         )

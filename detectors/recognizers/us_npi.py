@@ -7,13 +7,13 @@ digits), so the checksum only prunes: a provider word ("NPI", "provider",
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
 from detectors import validators
-from detectors.recognizers._base import CASE_INSENSITIVE, NUM_END, NUM_START
+from detectors.recognizers._base import NUM_END, NUM_START, ConstantRecognizer
 
 
-class NpiChecksumRecognizer(PatternRecognizer):
+class NpiChecksumRecognizer(ConstantRecognizer):
     """National Provider Identifiers, checksum-valid, with provider context."""
 
     PATTERNS = [Pattern("npi", NUM_START + r"[12][0-9]{9}" + NUM_END, 0.1)]
@@ -23,14 +23,8 @@ class NpiChecksumRecognizer(PatternRecognizer):
         "clinician", "practitioner", "rendering", "referring", "attending",
     ]  # fmt: skip
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="US_NPI",
-            name="us_npi",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            global_regex_flags=CASE_INSENSITIVE,
-        )
+    ENTITY = "US_NPI"
+    NAME = "us_npi"
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """Not an NPI when the check digit is wrong."""

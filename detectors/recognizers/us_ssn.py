@@ -11,15 +11,14 @@ numbers), or stand alone on a line of a record listing next to a person's name.
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern, RecognizerResult
 
 from detectors import validators
-from detectors.recognizers._base import CASE_INSENSITIVE, NUM_END, NUM_START
+from detectors.recognizers._base import NUM_END, NUM_START, ConstantRecognizer
 from detectors.recognizers._listing import boost_listed
 
 
-class SsaSsnRecognizer(PatternRecognizer):
+class SsaSsnRecognizer(ConstantRecognizer):
     """US Social Security numbers, SSA-valid, dashed or in context."""
 
     PATTERNS = [
@@ -32,26 +31,14 @@ class SsaSsnRecognizer(PatternRecognizer):
 
     CONTEXT = ["ssn", "ssns", "social", "ss", "ssa"]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="US_SSN",
-            name="us_ssn",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            global_regex_flags=CASE_INSENSITIVE,
-        )
+    ENTITY = "US_SSN"
+    NAME = "us_ssn"
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """Not an SSN when the SSA never issues it (or voided it)."""
         return not validators.us_ssn(pattern_text)
 
-    def enhance_using_context(
-        self,
-        text: str,
-        raw_recognizer_results: list[RecognizerResult],
-        other_raw_recognizer_results: list[RecognizerResult],
-        nlp_artifacts: NlpArtifacts,
-        context: list[str] | None = None,
-    ) -> list[RecognizerResult]:
+    def related(self, text: str, results: list[RecognizerResult],
+                others: list[RecognizerResult]) -> list[RecognizerResult]:
         """Presidio's related-entity hook: an SSN alone on a line near a name is theirs."""
-        return boost_listed(text, raw_recognizer_results, other_raw_recognizer_results)
+        return boost_listed(text, results, others)
