@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import gateway_support as gs  # noqa: E402 - registered by tests/integration/conftest.py
 import pytest
 
 from streams.envelope import parse_envelope
@@ -25,23 +26,6 @@ from streams.kafka.errors import KafkaSetupError
 from streams.kafka.local import LocalKafka
 from streams.kafka.topics import TopicSpec, create_topics
 
-
-def _support() -> Any:
-    """tests/ is not a package: load the shared helpers by path, once per process."""
-    import importlib.util
-    import sys
-
-    if "gateway_support" not in sys.modules:
-        path = Path(__file__).with_name("gateway_support.py")
-        spec = importlib.util.spec_from_file_location("gateway_support", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["gateway_support"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["gateway_support"]
-
-
-gs = _support()
 ROUNDS = 6  # rounds of calls: 1 before the kill, 3 during the outage, 2 after the restart
 
 

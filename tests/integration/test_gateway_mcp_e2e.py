@@ -28,22 +28,7 @@ pytestmark = pytest.mark.kafka
 log = logging.getLogger(__name__)
 
 
-def _support() -> Any:
-    """tests/ is not a package: load the shared helpers by path, once per process."""
-    import importlib.util
-    import sys
-
-    if "gateway_support" not in sys.modules:
-        path = Path(__file__).with_name("gateway_support.py")
-        spec = importlib.util.spec_from_file_location("gateway_support", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["gateway_support"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["gateway_support"]
-
-
-gs = _support()
+import gateway_support as gs  # noqa: E402 - registered by tests/integration/conftest.py
 
 
 def test_real_client_through_proxy_to_kafka_and_governor(kafka_bootstrap: str, kafka_names: Any,

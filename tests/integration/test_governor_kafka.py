@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from confluent_kafka import Consumer, Producer
+from procs_support import stop  # noqa: E402 - registered by tests/integration/conftest.py
 
 from streams.avro import decode, encode
 from streams.generate.api import generate
@@ -38,14 +39,6 @@ def _worker(bootstrap: str, names_prefix: str, app_id: str, tmp: Path, log: Path
                             start_new_session=True)
 
 
-def _stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, sig)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 def test_governor_worker_survives_kill_and_leaks_nothing(kafka_bootstrap, kafka_names, tmp_path) -> None:
@@ -99,7 +92,7 @@ def test_governor_worker_survives_kill_and_leaks_nothing(kafka_bootstrap, kafka_
                     assert msg.key() == governed[-1]["session_id"].encode()
             if not killed and len(governed) >= half // 2:
                 # Crash mid-stream, produce the rest while it is down, start it again.
-                _stop(proc, signal.SIGKILL)
+                stop(proc, signal.SIGKILL)
                 killed = True
                 produce(events[half:])
                 proc = _worker(kafka_bootstrap, kafka_names.prefix, app_id, tmp_path, log)
@@ -109,7 +102,7 @@ def test_governor_worker_survives_kill_and_leaks_nothing(kafka_bootstrap, kafka_
             assert proc.poll() is None, log.read_text()[-3000:]
     finally:
         consumer.close()
-        _stop(proc)
+        stop(proc)
 
     ids = [g["event_id"] for g in governed]
     assert killed

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
+from procs_support import stop  # noqa: E402 - registered by tests/integration/conftest.py
 
 from streams.avro import decode, encode
 from streams.deadletter import Source
@@ -57,14 +58,6 @@ def _worker(bootstrap: str, prefix: str, app_id: str, data_dir: Path, log: Path)
                             env=dict(os.environ), start_new_session=True)
 
 
-def _stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, sig)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 def _wait_ready(proc: subprocess.Popen, log: Path, runs: int, timeout: float = 60) -> None:
@@ -164,7 +157,7 @@ def test_sentinel_worker_alerts_fast_and_once_across_a_restart(kafka_bootstrap, 
             time.sleep(0.5)
         assert _committed(kafka_bootstrap, app_id, by_agent), log.read_text()[-3000:]
         before = len(alerts.got)
-        _stop(proc, signal.SIGKILL)
+        stop(proc, signal.SIGKILL)
         proc = _worker(kafka_bootstrap, kafka_names.prefix, app_id, tmp_path / "state-2", log)
         _wait_ready(proc, log, runs=2)
         produce(rest)
@@ -176,7 +169,7 @@ def test_sentinel_worker_alerts_fast_and_once_across_a_restart(kafka_bootstrap, 
     finally:
         alerts.stop.set()
         alerts.join(10)
-        _stop(proc)
+        stop(proc)
 
     got = alerts.got
     by_session: dict[str, list[dict]] = {}
