@@ -302,9 +302,11 @@ def _register() -> None:
     from streams.generate.command import generate
     from streams.kafka.command import kafka, topics
     from streams.lake.command import query, verify
+    from streams.lake.ops_command import access_report, retention, ropa
     from streams.sentinel.command import sentinel
 
-    for cmd in (generate, kafka, topics, query, verify, proxy, publish, sentinel):
+    for cmd in (generate, kafka, topics, query, verify, proxy, publish, sentinel,
+                ropa, access_report, retention):
         main.add_command(cmd)
 
 
