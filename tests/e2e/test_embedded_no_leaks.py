@@ -2,8 +2,8 @@
 
 Generated traffic (with its ground truth) goes through `mcpgov run`; then every file
 the run wrote (Parquet decoded to text, JSONL) and everything it printed is scanned
-for every value the governor detected and for every ground-truth value of the
-types whose recall target is 99.5%.
+for every value the governor detected and for every ground-truth value of every
+type but PERSON, whose leak rate is bounded by NER's recall target instead.
 """
 
 import json
@@ -20,7 +20,7 @@ from streams.cli import main
 from streams.generate.truth import string_at
 
 SESSIONS = 120
-MUST_NEVER_LEAK = {"CREDIT_CARD", "US_SSN", "EMAIL_ADDRESS", "IBAN_CODE", "US_NPI", "SECRET"}
+NAMES = "PERSON"  # NER's recall target is 90%: bounded below, not zero
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +101,7 @@ def test_no_raw_value_anywhere_it_writes(run) -> None:
         value = text if f["start"] is None else text[f["start"]: f["end"]]
         (names if f["entity_type"] == "PERSON" else detected).update(_variants(value))
     must = {v for ev in truth["events"].values() for t in ev["values"]
-            if t["entity_type"] in MUST_NEVER_LEAK for v in _variants(t["value"])}
+            if t["entity_type"] != NAMES for v in _variants(t["value"])}
     assert len(must) > 300 and len(names) > 100
     leaked = sorted(v for v in (detected | must) - names if v in written)
     assert not leaked, f"{len(leaked)} raw values leaked, e.g. {leaked[:3]}"
