@@ -30,8 +30,13 @@ CLASS_SUBJECTS = {"PHI": "patients", "PCI": "payment cardholders",
 ENTITY_SUBJECTS = {"US_MBI": "Medicare beneficiaries", "US_NPI": "healthcare providers"}
 UNCLASSIFIED = "identified data subjects (no personal data class detected)"
 
-_SCOPE = ("WITH e AS (SELECT *, coalesce(purpose, '(unspecified)') AS p FROM events "
-          "WHERE $tenant IS NULL OR tenant = $tenant) ")
+# The deduplicated rows in scope are read once into a temporary table of just the
+# columns the records need (no payloads); the six aggregations then run over it.
+_SCOPE = ("CREATE TEMP TABLE e AS SELECT tenant, coalesce(purpose, '(unspecified)') AS p, "
+          "subject_token, time, key_id, data_classes, entity_types, server, server_region, "
+          "tool, region, transfer_to, transfer_basis, transfer_allowed, "
+          "list_transform(findings, lambda f: f.action) AS actions FROM events "
+          "WHERE $tenant IS NULL OR tenant = $tenant")
 _QUERIES = {
     "base": "SELECT tenant, p, count(*), count(DISTINCT subject_token), min(time), max(time), "
             "list_sort(list_distinct(list(key_id))) FROM e GROUP BY ALL ORDER BY ALL",
@@ -46,8 +51,8 @@ _QUERIES = {
     "transfers": "SELECT tenant, p, region, transfer_to, transfer_basis, count(*), count(*) "
                  "FILTER (WHERE NOT coalesce(transfer_allowed, false)) FROM e "
                  "WHERE transfer_to IS NOT NULL GROUP BY ALL ORDER BY ALL",
-    "actions": "SELECT tenant, p, f.action, count(*) FROM e, unnest(findings) AS u(f) "
-               "GROUP BY ALL ORDER BY ALL",
+    "actions": "SELECT tenant, p, a, count(*) FROM (SELECT tenant, p, unnest(actions) AS a "
+               "FROM e) GROUP BY ALL ORDER BY ALL",
 }
 
 
@@ -55,8 +60,8 @@ def build(lake: Path, policy: RetentionPolicy, tenant: str | None = None) -> lis
     """The records, one per (tenant, purpose), sorted; empty when the lake holds no events."""
     con = connect(lake)
     try:
-        got = {k: con.execute(_SCOPE + q, {"tenant": tenant}).fetchall()
-               for k, q in _QUERIES.items()}
+        con.execute(_SCOPE, {"tenant": tenant})
+        got = {k: con.execute(q).fetchall() for k, q in _QUERIES.items()}
     finally:
         con.close()
     by: dict[str, dict[tuple[str, str], list[tuple[Any, ...]]]] = {}
