@@ -160,6 +160,8 @@ def _count_lines(path: str) -> int | None:
 @click.option("--batch", default=256, show_default=True, help="Events governed per batch.")
 @click.option("--topic-prefix", default="", help="Put PREFIX in front of every contract topic.")
 @click.option("--lake", type=click.Path(file_okay=False), help="Lake folder (lander only).")
+@click.option("--session-timeout", default=60.0, show_default=True,
+              help="Seconds before the group gives a dead worker's partitions to others.")
 @policy_option
 @keyring_option
 @detectors_option
@@ -172,7 +174,8 @@ def _count_lines(path: str) -> int | None:
 @click.option("--regions", default="eu,us,uk,apac", show_default=True,
               help="Sentinel: regions whose governed topics to read.")
 def worker(stage: str, broker: str, app_id: str | None, data_dir: str | None, batch: int,
-           topic_prefix: str, lake: str | None, policy: str | None, keyring: str | None,
+           topic_prefix: str, lake: str | None, session_timeout: float, policy: str | None,
+           keyring: str | None,
            detector_files: tuple[str, ...], ner: bool, loglevel: str,
            rule_files: tuple[str, ...], model_path: str | None, regions: str) -> None:
     """Run one pipeline stage as a Kafka worker; start several for scale.
@@ -224,7 +227,9 @@ def worker(stage: str, broker: str, app_id: str | None, data_dir: str | None, ba
         return
     governor = build_governor(policy=policy, keyring=keyring, detectors=list(detector_files),
                               ner=ner)
-    app = make_app(broker, app_id=app_id, data_dir=str(folder))
+    app = make_app(broker, app_id=app_id, data_dir=str(folder),
+                   broker_session_timeout=session_timeout,
+                   broker_heartbeat_interval=min(3.0, session_timeout / 4))
     governor_agent(app, governor, TopicNames.build(topic_prefix), batch=batch)
     faust.Worker(app, loglevel=loglevel.upper()).execute_from_commandline()
 

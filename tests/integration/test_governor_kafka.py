@@ -31,7 +31,7 @@ BAD = [b"\xff\xfe\x00 not utf-8", b"{not json", b'{"event_id": "x", "tenant": 3}
 
 def _worker(bootstrap: str, names_prefix: str, app_id: str, tmp: Path, log: Path) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "streams.cli", "worker", "governor", "--broker", bootstrap,
-           "--topic-prefix", names_prefix, "--app-id", app_id, "--no-ner", "--batch", "64",
+           "--topic-prefix", names_prefix, "--app-id", app_id, "--no-ner", "--batch", "64", "--session-timeout", "6",
            "--keyring", str(tmp / "keyring.json"), "--data-dir", str(tmp / "faust"),
            "--loglevel", "warning"]
     env = {**os.environ, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
