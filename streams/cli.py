@@ -85,10 +85,15 @@ detectors_option = click.option(
               help="Run the sentinel (sequence rules) over the governed events.")
 @sentinel_rules_option
 @sentinel_model_option
+@click.option("--subject-keys", "subject_keys", type=click.Path(file_okay=False),
+              envvar="MCPGOV_SUBJECT_KEYS",
+              help="Subject key store folder: also seal each tokenized value of a data "
+                   "subject into the lake's vault/, so it can be detokenized or erased "
+                   "(docs/erasure.md) [env MCPGOV_SUBJECT_KEYS; default: no vault].")
 def run(input_path: str, lake: str, alerts_path: str | None, dlq_path: str | None,
         policy: str | None, keyring: str | None, detector_files: tuple[str, ...], ner: bool,
         progress: bool | None, use_sentinel: bool, rule_files: tuple[str, ...],
-        model_path: str | None) -> None:
+        model_path: str | None, subject_keys: str | None) -> None:
     """Run the whole pipeline in one process on a JSONL file, no Kafka needed.
 
     Bad input goes to the dead-letter file with its reason and the run goes on;
@@ -98,6 +103,7 @@ def run(input_path: str, lake: str, alerts_path: str | None, dlq_path: str | Non
     Example:
       mcpgov generate --sessions 200 --seed 7 --out traffic.jsonl
       mcpgov run --input traffic.jsonl --lake lake/ --alerts alerts.jsonl
+      mcpgov run --input traffic.jsonl --lake lake/ --subject-keys subject-keys/
     """
     from pathlib import Path
 
@@ -111,7 +117,7 @@ def run(input_path: str, lake: str, alerts_path: str | None, dlq_path: str | Non
         raise UsageError(f"no such input file: {input_path}")
     sentinel = Sentinel.from_files(list(rule_files), model_path) if use_sentinel else None
     governor = build_governor(policy=policy, keyring=keyring, detectors=list(detector_files),
-                              ner=ner)
+                              ner=ner, subject_keys=subject_keys)
     dlq_file = Path(dlq_path) if dlq_path else lake_dir / "dlq" / f"{name}.jsonl"
     dlq_file.parent.mkdir(parents=True, exist_ok=True)
     show = sys.stderr.isatty() if progress is None else progress
@@ -303,6 +309,7 @@ def keys_list(keyring: str | None) -> None:
 
 
 def _register() -> None:
+    from streams.erasure.command import detokenize, erase
     from streams.gateway.command import proxy, publish
     from streams.generate.command import generate
     from streams.kafka.command import kafka, topics
@@ -311,7 +318,7 @@ def _register() -> None:
     from streams.sentinel.command import sentinel
 
     for cmd in (generate, kafka, topics, query, verify, proxy, publish, sentinel,
-                ropa, access_report, retention):
+                ropa, access_report, retention, erase, detokenize):
         main.add_command(cmd)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from streams.governor import Governor
 from streams.keyring import load_keyring
@@ -17,11 +18,20 @@ def build_governor(
     detectors: list[str] | None = None,
     ner: bool = True,
     max_bytes: int | None = None,
+    subject_keys: str | Path | None = None,
 ) -> Governor:
-    """A Governor with the policy, keyring and detectors named (defaults where not)."""
+    """A Governor with the policy, keyring and detectors named (defaults where not).
+
+    With `subject_keys` (a folder), tokenized values of data subjects are also sealed
+    into vault entries under each subject's own key (docs/erasure.md).
+    """
     from detectors.api import Classifier, DetectorConfig
 
     classifier = Classifier(DetectorConfig(paths=tuple(detectors or ()), ner=ner))
-    kwargs = {} if max_bytes is None else {"max_bytes": max_bytes}
+    kwargs: dict[str, Any] = {} if max_bytes is None else {"max_bytes": max_bytes}
+    if subject_keys is not None:
+        from streams.erasure.keys import SubjectKeyStore
+
+        kwargs["subject_keys"] = SubjectKeyStore(subject_keys)
     return Governor(Tokenizer(load_keyring(keyring)), classifier, load_policy(policy),
                     ner=ner, **kwargs)

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from detectors.api import Classifier, Span, StringSite, entity_classes, iter_strings
 from streams.alerts import make_alert
@@ -23,6 +23,9 @@ from streams.envelope import InvalidEnvelope, parse_envelope
 from streams.minimize import minimize
 from streams.policy import Policy
 from streams.tokens import Tokenizer
+
+if TYPE_CHECKING:
+    from streams.erasure.keys import SubjectKeyStore
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,7 @@ class Outcome:
     event: dict[str, Any] | None = None
     dead_letter: dict[str, Any] | None = None
     alerts: list[dict[str, Any]] = field(default_factory=list)
+    vault: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Governor:
@@ -54,8 +58,10 @@ class Governor:
         ner: bool = True,
         max_bytes: int = MAX_EVENT_BYTES,
         max_depth: int = MAX_DEPTH,
+        subject_keys: SubjectKeyStore | None = None,
     ) -> None:
         self.tokenizer = tokenizer
+        self.subject_keys = subject_keys
         self.classifier = classifier
         self.policy = policy or Policy.default()
         self.ner = ner
@@ -121,10 +127,19 @@ class Governor:
                 spans: list[list[Span]]) -> None:
         tenant = env["tenant"]
         health = self.policy.is_health(env)
+        subject = env.get("data_subject")
+        subject_token = (self.tokenizer.subject_token(str(subject["id"]), tenant)
+                         if subject else None)
+        vault: list[dict[str, Any]] = []
+        on_token = None
+        if self.subject_keys is not None and subject_token is not None:
+            from streams.erasure.vault import sealer
+
+            on_token = sealer(self.subject_keys, tenant, subject_token, env["event_id"],
+                              env["time"], vault)
         payload, findings, classes = minimize(
             env, sites, spans, self.policy, self.tokenizer,
-            classes_of=lambda t: entity_classes(t, health_context=health))
-        subject = env.get("data_subject")
+            classes_of=lambda t: entity_classes(t, health_context=health), on_token=on_token)
         residency, alert = self._route(env, personal=bool(findings) or bool(subject))
         event = {
             "schema_version": 1,
@@ -137,7 +152,7 @@ class Governor:
             "identity": env["identity"],
             "server": env["server"],
             "data_subject": None if not subject else {
-                "token": self.tokenizer.subject_token(str(subject["id"]), tenant),
+                "token": subject_token,
                 "region": subject.get("region"),
             },
             "purpose": env.get("purpose"),
@@ -154,6 +169,7 @@ class Governor:
             "policy": self.policy.name,
         }
         out.region, out.key, out.event = residency["region"], env["session_id"], event
+        out.vault = vault
         if alert is not None:
             out.alerts.append(alert(event))
 

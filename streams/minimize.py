@@ -36,8 +36,13 @@ def minimize(
     policy: Policy,
     tokenizer: Tokenizer,
     classes_of: Callable[[str], set[str]],
+    on_token: Callable[[str, str, str], None] | None = None,
 ) -> tuple[Any, list[dict[str, Any]], set[str]]:
-    """Return (minimized message, findings, data classes) for one envelope."""
+    """Return (minimized message, findings, data classes) for one envelope.
+
+    `on_token(entity_type, value, token)` is called for every value replaced by a
+    token (never for redacted secrets or kept values): the vault's hook.
+    """
     tenant = env["tenant"]
     rule = policy.rule_for(env)
     default = policy.minimization.default
@@ -62,6 +67,8 @@ def minimize(
                                if protect else value)
                 verdict = ("redacted" if replacement == REDACTED_SECRET
                            else "tokenized" if protect else "kept")
+                if on_token is not None and verdict == "tokenized":
+                    on_token(span.entity_type, value, replacement)
                 pieces += [text[cursor: span.start], replacement]
                 cursor = span.end
             else:

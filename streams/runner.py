@@ -13,13 +13,16 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from streams import lake as lakeio
 from streams.alerts import Deduper
 from streams.deadletter import Source
 from streams.governor import Governor
 from streams.sentinel import Sentinel
+
+if TYPE_CHECKING:
+    from streams.erasure.vault import VaultWriter
 
 BATCH = 256
 FLUSH_EVENTS = 50_000
@@ -38,11 +41,13 @@ class Summary:
     transfers: Counter[str] = field(default_factory=Counter)
     alerts: Counter[str] = field(default_factory=Counter)
     files: int = 0
+    vaulted: int | None = None  # None: no subject key store, no vault
 
     def lines_out(self) -> list[str]:
         def fmt(c: Counter[str]) -> str:
             return ", ".join(f"{k} {v}" for k, v in c.most_common()) or "none"
 
+        vault = [] if self.vaulted is None else [f"vaulted          {self.vaulted} values"]
         return [
             f"events read      {self.lines}",
             f"governed         {self.governed}",
@@ -53,6 +58,7 @@ class Summary:
             f"transfers        {fmt(self.transfers)}",
             f"alerts           {sum(self.alerts.values())} ({fmt(self.alerts)})",
             f"landed           {self.files} Parquet files",
+            *vault,
         ]
 
 
@@ -87,6 +93,12 @@ def run(
     alerts: list[dict[str, Any]] = []
     first_line = 1
     bar = _bar(progress, total)
+    vault = None
+    if governor.subject_keys is not None:
+        from streams.erasure.vault import VaultWriter
+
+        vault = VaultWriter()
+        summary.vaulted = 0
 
     def flush(last_line: int) -> None:
         chunk = f"{name}-L{first_line:09d}-L{last_line:09d}"
@@ -95,6 +107,9 @@ def run(
             summary.files += len(store.land_events(region, events, chunk, source=src))
         if alerts:
             summary.files += len(store.land_alerts(alerts, chunk, source=src))
+        if vault:
+            summary.vaulted = (summary.vaulted or 0) + vault.entries
+            summary.files += len(vault.flush(store, chunk, source=src))
         pending.clear()
         alerts.clear()
 
@@ -106,7 +121,7 @@ def run(
         last = n
         if len(batch) >= BATCH:
             buffered += _govern(governor, batch, summary, pending, alerts, dedupe,
-                                alerts_out, dlq_out, sentinel)
+                                alerts_out, dlq_out, sentinel, vault)
             bar.update(len(batch))
             batch = []
             if buffered >= FLUSH_EVENTS:
@@ -114,7 +129,7 @@ def run(
                 first_line, buffered = last + 1, 0
     if batch:
         _govern(governor, batch, summary, pending, alerts, dedupe, alerts_out, dlq_out,
-                sentinel)
+                sentinel, vault)
         bar.update(len(batch))
     if pending or alerts:
         flush(last)
@@ -125,7 +140,7 @@ def run(
 def _govern(governor: Governor, batch: list[tuple[bytes, Source]], summary: Summary,
             pending: dict[str, list[dict[str, Any]]], alerts: list[dict[str, Any]],
             dedupe: Deduper, alerts_out: IO[str] | None, dlq_out: IO[str] | None,
-            sentinel: Sentinel | None = None) -> int:
+            sentinel: Sentinel | None = None, vault: VaultWriter | None = None) -> int:
     governed = 0
     for out in governor.process(batch):
         summary.lines += 1
@@ -139,6 +154,8 @@ def _govern(governor: Governor, batch: list[tuple[bytes, Source]], summary: Summ
         summary.governed += 1
         summary.regions[out.region] += 1
         pending.setdefault(out.region, []).append(out.event)
+        if vault is not None:
+            vault.add(out.vault)
         for f in out.event["findings"]:
             summary.findings[f["entity_type"]] += 1
             summary.actions[f["action"]] += 1

@@ -72,7 +72,8 @@ def access_report(subject_id: str, lake: str, keyring: str | None, tenant: str |
     The id is tokenized with the tenant keys from the keyring, exactly as the
     governor does, and matched against the lake's subject tokens: time, user, agent,
     tool, server, direction, purpose, data classes and the authorization decision.
-    No access gives an empty report and exit 0.
+    No access gives an empty report and exit 0. A subject erased with `mcpgov erase`
+    gets a closing line with the date and receipt id (on stderr for csv and json).
 
     \b
     Example:
@@ -85,6 +86,10 @@ def access_report(subject_id: str, lake: str, keyring: str | None, tenant: str |
     ring = load_keyring(keyring, create=False)
     columns, rows = report(_lake_dir(lake), ring, subject_id, tenant)
     click.echo(render(columns, rows, fmt), nl=False)
+    from streams.erasure.erase import erasure_notes
+
+    for note in erasure_notes(Path(lake), ring, subject_id, tenant):
+        click.echo(note, err=fmt != "table")
 
 
 @click.group()

@@ -70,7 +70,14 @@ def build(lake: Path, policy: RetentionPolicy, tenant: str | None = None) -> lis
         for row in rows:
             by[kind][(row[0], row[1])].append(row[2:])
     signing = _signing_kids(lake)
-    return [_record(key, base[0], by, policy, signing) for key, base in by["base"].items()]
+    records = [_record(key, base[0], by, policy, signing) for key, base in by["base"].items()]
+    from streams.erasure.erase import erased_by_tenant
+
+    erased = erased_by_tenant(lake)
+    if erased:  # only lakes with erasure receipts grow the field (docs/erasure.md)
+        for rec in records:
+            rec["erased_subjects"] = erased.get(rec["tenant"], 0)
+    return records
 
 
 def _record(key: tuple[str, str], base: tuple[Any, ...],
@@ -143,18 +150,21 @@ def render(records: list[dict[str, Any]], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
+        erasures = any("erased_subjects" in r for r in records)
         buf = io.StringIO()
         out = csv.writer(buf, lineterminator="\n")
         out.writerow(["tenant", "purpose", "events", "first_seen", "last_seen", "data_subjects",
                       "subject_categories", "data_classes", "entity_types", "recipients",
-                      "transfers", "forbidden_transfers", "retention", "security_measures"])
+                      "transfers", "forbidden_transfers", "retention", "security_measures"]
+                     + (["erased_subjects"] if erasures else []))
         for r in records:
             out.writerow([r["tenant"], r["purpose"], r["events"], r["first_seen"],
                           r["last_seen"], r["data_subjects"], "; ".join(r["subject_categories"]),
                           "; ".join(r["data_classes"]), "; ".join(r["entity_types"]),
                           "; ".join(_recipients(r)), "; ".join(_transfers(r)),
                           sum(t["forbidden"] for t in r["transfers"]), _retention(r),
-                          "; ".join(r["security_measures"])])
+                          "; ".join(r["security_measures"])]
+                         + ([r.get("erased_subjects", 0)] if erasures else []))
         return buf.getvalue()
     return _markdown(records)
 
@@ -175,6 +185,9 @@ def _markdown(records: list[dict[str, Any]]) -> str:
             ("Retention", _retention(r)),
             ("Security measures", "<br>".join(r["security_measures"]) or "none recorded"),
         ]
+        if "erased_subjects" in r:
+            rows.append(("Erased data subjects (Art. 17)",
+                         f"{r['erased_subjects']} (crypto-shredded; receipts in _receipts/)"))
         out += [f"## {r['tenant']}: {r['purpose']}", "", "| | |", "|---|---|"]
         out += [f"| {k} | {v} |" for k, v in rows] + [""]
     return "\n".join(out)

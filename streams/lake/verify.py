@@ -4,7 +4,7 @@ Per partition: every manifest line parses, is signed by a trusted key, belongs t
 this partition, has the next seq and the previous line's hash (so edits, reordering
 and removed lines show), and the signed head matches (so a cut-off tail shows).
 Per file: every listed file exists with the recorded size and sha256, and every
-Parquet file under `events/` and `alerts/` is listed. Temporary files of an
+Parquet file under `events/`, `alerts/`, `vault/` and `access_log/` is listed. Temporary files of an
 interrupted write (`.name.tmp`) are not data and are skipped.
 """
 
@@ -22,7 +22,7 @@ from streams.lake.errors import SigningKeyError
 from streams.lake.manifest import GENESIS, HEAD_FILE, MANIFEST_FILE, MANIFESTS, body_of, digest
 from streams.lake.signing import PUBLIC_FILE, TrustedKeys, check_signature, raw, read_public_keys
 
-DATA_TREES = ("events", "alerts")
+DATA_TREES = ("events", "alerts", "vault", "access_log")
 
 
 @dataclass
