@@ -39,7 +39,7 @@ def envelope(message) -> dict:
         "time": "2026-11-22T06:30:00.123456Z", "tenant": "acme-health",
         "gateway": {"id": "gw-eu-1", "region": "eu"}, "session_id": "sess-fuzz",
         "identity": {"user": "u", "agent": "a", "client_id": "c", "scopes": [],
-                     "auth": {"decision": "allow", "policy": None, "reason": None}},
+                     "auth": {"decision": "allow", "policy": "p", "reason": None}},
         "server": {"name": "ehr", "version": "1", "region": "eu", "transport": "stdio"},
         "data_subject": None, "purpose": None, "direction": "response", "method": "tools/call",
         "tool": "t", "message": message, "latency_ms": None, "trace": None,
@@ -61,11 +61,9 @@ def test_any_message_is_governed_and_a_planted_card_never_survives(governor, res
                "key": {"card_number": card, "x": result}}[where]
     message = {"jsonrpc": "2.0", "id": 1, "result": {"structuredContent": planted}}
     [out] = governor.process([(json.dumps(envelope(message)), Source(line=1))])
-    assert (out.event is None) != (out.dead_letter is None)
-    blob = json.dumps(out.event if out.event is not None else out.dead_letter)
-    assert card not in blob
-    if out.event is not None:
-        assert any(f["entity_type"] == "CREDIT_CARD" for f in out.event["findings"])
+    assert out.dead_letter is None and out.event is not None  # a valid envelope is governed
+    assert card not in json.dumps(out.event)
+    assert any(f["entity_type"] == "CREDIT_CARD" for f in out.event["findings"])
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
