@@ -24,9 +24,8 @@ from streams.keyring import Keyring
 from streams.lake.access import subject_tokens
 from streams.lake.atomic import write_atomic
 from streams.lake.errors import SigningKeyError
-from streams.lake.manifest import signed_line
+from streams.lake.manifest import RECEIPTS, signed_line
 from streams.lake.query import connect
-from streams.lake.retention import RECEIPTS
 from streams.lake.store import Lake
 
 PREFIX = "erasure-"

@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 MANIFESTS = "_manifests"
 MANIFEST_FILE = "manifest.jsonl"
 HEAD_FILE = "head.json"
+RECEIPTS = "_receipts"
+"""Signed disposal and erasure receipts live here; `verify` checks their signatures."""
 GENESIS = "0" * 64
 VERSION = 1
 

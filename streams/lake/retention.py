@@ -22,11 +22,10 @@ import pyarrow.parquet as pq
 
 from streams.errors import CheckFailed
 from streams.lake.atomic import write_atomic
-from streams.lake.manifest import MANIFEST_FILE, MANIFESTS, signed_line
+from streams.lake.manifest import MANIFEST_FILE, MANIFESTS, RECEIPTS, signed_line
 from streams.lake.retention_policy import Hold, RetentionPolicy, Rule
 from streams.lake.store import Lake
 
-RECEIPTS = "_receipts"
 _COLUMNS = ("time", "data_classes", "subject_token", "session_id", "tenant")
 
 

@@ -19,7 +19,15 @@ from typing import Any
 from streams.errors import CheckFailed, UsageError
 from streams.lake.atomic import is_temp
 from streams.lake.errors import SigningKeyError
-from streams.lake.manifest import GENESIS, HEAD_FILE, MANIFEST_FILE, MANIFESTS, body_of, digest
+from streams.lake.manifest import (
+    GENESIS,
+    HEAD_FILE,
+    MANIFEST_FILE,
+    MANIFESTS,
+    RECEIPTS,
+    body_of,
+    digest,
+)
 from streams.lake.signing import PUBLIC_FILE, TrustedKeys, check_signature, raw, read_public_keys
 
 DATA_TREES = ("events", "alerts", "vault", "access_log")
@@ -84,7 +92,27 @@ def verify_lake(lake: Path, trusted: TrustedKeys) -> Report:
             else:
                 report.rows += int(entry.get("rows") or 0)
     report.partitions = len(chains)
+    _check_receipts(lake, trusted, report)
     return report
+
+
+def _check_receipts(lake: Path, trusted: TrustedKeys, report: Report) -> None:
+    """Disposal and erasure receipts are evidence too: each must carry a trusted signature."""
+    folder = lake / RECEIPTS
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        rel = path.relative_to(lake).as_posix()
+        try:
+            doc = json.loads(path.read_bytes())
+            kid, sig = str(doc["kid"]), str(doc["sig"])
+        except (OSError, ValueError, KeyError, TypeError):
+            report.problems.append(f"receipt {rel}: unreadable or not a signed receipt")
+            continue
+        key = trusted.get(kid)
+        if key is None:
+            report.problems.append(f"receipt {rel}: signed with key {kid!r}, which is not trusted")
+        elif not check_signature(key, body_of(doc), sig):
+            report.problems.append(f"receipt {rel}: signature does not verify "
+                                   "(receipt altered or forged)")
 
 
 def check(report: Report, lake: Path) -> str:

@@ -199,3 +199,48 @@ def test_a_bad_public_key_file_exits_2(lake: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == (f"Error: {pub}: line 1 is not 'mcpgov-lake-ed25519 <key id> "
                              "<base64 key>'\n")
+
+
+def _receipt(lake: Path, signer: Signer, name: str = "disposal-test.json") -> Path:
+    from streams.lake.manifest import RECEIPTS, signed_line
+
+    body = {"v": 1, "kind": "disposal", "receipt_id": name[:-5], "kid": signer.kid,
+            "at": "2026-11-24T00:00:00Z", "files": [], "rows": 0}
+    path = lake / RECEIPTS / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(signed_line(body, signer) + b"\n")
+    return path
+
+
+def test_signed_receipts_pass(lake: Path, keyring_file: Path, signer: Signer) -> None:
+    _receipt(lake, signer)
+    code, _, err = verify(lake, keyring_file)
+    assert code == 0, err
+
+
+def test_an_altered_receipt(lake: Path, keyring_file: Path, signer: Signer) -> None:
+    path = _receipt(lake, signer)
+    path.write_text(path.read_text().replace('"rows":0', '"rows":7'))
+    code, _, err = verify(lake, keyring_file)
+    assert code == 1
+    assert problems(err) == ["receipt _receipts/disposal-test.json: signature does not verify "
+                             "(receipt altered or forged)"]
+
+
+def test_a_receipt_forged_with_another_key(lake: Path, keyring_file: Path) -> None:
+    other = Signer.from_keyring(Keyring.new())
+    _receipt(lake, other, "erasure-forged.json")
+    code, _, err = verify(lake, keyring_file)
+    assert code == 1
+    assert problems(err) == ["receipt _receipts/erasure-forged.json: signature does not verify "
+                             "(receipt altered or forged)"]
+
+
+def test_an_unsigned_receipt(lake: Path, keyring_file: Path) -> None:
+    from streams.lake.manifest import RECEIPTS
+
+    (lake / RECEIPTS).mkdir()
+    (lake / RECEIPTS / "disposal-x.json").write_text('{"kind": "disposal"}\n')
+    code, _, err = verify(lake, keyring_file)
+    assert code == 1
+    assert problems(err) == ["receipt _receipts/disposal-x.json: unreadable or not a signed receipt"]
