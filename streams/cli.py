@@ -124,7 +124,8 @@ def run(input_path: str, lake: str, alerts_path: str | None, dlq_path: str | Non
     with _open_in(input_path) as src, dlq_file.open("w", encoding="utf-8") as dlq, \
             _open_out(alerts_path) as alerts:
         summary = run_pipeline(governor, src, lake_dir, name=name, alerts_out=alerts,
-                               dlq_out=dlq, progress=show, total=_count_lines(input_path),
+                               dlq_out=dlq, progress=show,
+                               total=_count_lines(input_path) if show else None,
                                sentinel=sentinel)
     for line in summary.lines_out():
         click.echo(line, err=True)
