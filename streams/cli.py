@@ -14,6 +14,8 @@ import click
 
 from streams import __version__
 from streams.errors import CheckFailed, MCPGovError, UsageError
+from streams.lake.command import LAKE, LAKE_HELP
+from streams.lake.location import LakePath
 
 
 class _Group(click.Group):
@@ -68,8 +70,8 @@ detectors_option = click.option(
 @main.command()
 @click.option("--input", "input_path", required=True, type=click.Path(allow_dash=True),
               help="JSONL raw envelopes, one per line; '-' reads standard input.")
-@click.option("--lake", required=True, type=click.Path(file_okay=False),
-              help="Lake folder: Parquet lands under events/ and alerts/.")
+@click.option("--lake", required=True, type=LAKE,
+              help=f"{LAKE_HELP} Parquet lands under events/ and alerts/.")
 @click.option("--alerts", "alerts_path", type=click.Path(dir_okay=False, allow_dash=True),
               help="Also write alerts as JSONL here ('-' for standard output).")
 @click.option("--dlq", "dlq_path", type=click.Path(dir_okay=False),
@@ -90,7 +92,7 @@ detectors_option = click.option(
               help="Subject key store folder: also seal each tokenized value of a data "
                    "subject into the lake's vault/, so it can be detokenized or erased "
                    "(docs/erasure.md) [env MCPGOV_SUBJECT_KEYS; default: no vault].")
-def run(input_path: str, lake: str, alerts_path: str | None, dlq_path: str | None,
+def run(input_path: str, lake: LakePath, alerts_path: str | None, dlq_path: str | None,
         policy: str | None, keyring: str | None, detector_files: tuple[str, ...], ner: bool,
         progress: bool | None, use_sentinel: bool, rule_files: tuple[str, ...],
         model_path: str | None, subject_keys: str | None) -> None:
@@ -111,7 +113,7 @@ def run(input_path: str, lake: str, alerts_path: str | None, dlq_path: str | Non
     from streams.runner import run as run_pipeline
     from streams.sentinel import Sentinel
 
-    lake_dir = Path(lake)
+    lake_dir = lake
     name = "stdin" if input_path == "-" else Path(input_path).stem
     if input_path != "-" and not Path(input_path).is_file():
         raise UsageError(f"no such input file: {input_path}")
@@ -166,7 +168,7 @@ def _count_lines(path: str) -> int | None:
               help="Faust state folder [~/.cache/mcpgov/faust/APP-ID].")
 @click.option("--batch", default=256, show_default=True, help="Events governed per batch.")
 @click.option("--topic-prefix", default="", help="Put PREFIX in front of every contract topic.")
-@click.option("--lake", type=click.Path(file_okay=False), help="Lake folder (lander only).")
+@click.option("--lake", type=LAKE, help=f"{LAKE_HELP} (lander only)")
 @click.option("--session-timeout", default=60.0, show_default=True,
               help="Seconds before the group gives a dead worker's partitions to others.")
 @policy_option
@@ -181,7 +183,7 @@ def _count_lines(path: str) -> int | None:
 @click.option("--regions", default="eu,us,uk,apac", show_default=True,
               help="Sentinel: regions whose governed topics to read.")
 def worker(stage: str, broker: str, app_id: str | None, data_dir: str | None, batch: int,
-           topic_prefix: str, lake: str | None, session_timeout: float, policy: str | None,
+           topic_prefix: str, lake: LakePath | None, session_timeout: float, policy: str | None,
            keyring: str | None,
            detector_files: tuple[str, ...], ner: bool, loglevel: str,
            rule_files: tuple[str, ...], model_path: str | None, regions: str) -> None:

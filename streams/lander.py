@@ -22,13 +22,13 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from streams import avro
 from streams.kafka.topics import TopicNames, bootstrap_servers
 from streams.lake.errors import LakeError
 from streams.lake.landing import Batch, Batches, Row, alert_rows, dead_letter, event_rows
+from streams.lake.location import LakePath
 from streams.lake.signing import Signer
 from streams.lake.store import Lake
 
@@ -70,7 +70,7 @@ class LanderStats:
                 f"{self.seconds:.1f}s, {rate:,.0f} records/s")
 
 
-def run_lander(broker: str, lake: Path | str, *, signer: Signer,
+def run_lander(broker: str, lake: LakePath | str, *, signer: Signer,
                topics_pattern: str = DEFAULT_PATTERN, alerts_topic: str = DEFAULT_ALERTS,
                group_id: str = DEFAULT_GROUP, instance_id: str | None = None,
                flush_events: int = 10_000, flush_seconds: float = 5.0,
@@ -80,7 +80,7 @@ def run_lander(broker: str, lake: Path | str, *, signer: Signer,
     """Land until stopped (stop_event, max_events, max_seconds or idle_seconds)."""
     from confluent_kafka import Consumer
 
-    lander = _Lander(Lake(Path(lake), signer), alerts_topic, flush_events, flush_seconds)
+    lander = _Lander(Lake(lake, signer), alerts_topic, flush_events, flush_seconds)
     config = {"bootstrap.servers": bootstrap_servers(broker), "group.id": group_id,
               "enable.auto.commit": False, "auto.offset.reset": "earliest",
               "topic.metadata.refresh.interval.ms": 5000, **(consumer_config or {})}

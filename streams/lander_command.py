@@ -10,16 +10,17 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from pathlib import Path
 from typing import Any
 
 import click
 
 from streams.kafka.topics import TopicNames
+from streams.lake.command import LAKE, LAKE_HELP
+from streams.lake.location import LakePath
 from streams.lander import DEFAULT_GROUP, LanderStats, governed_pattern, run_lander
 
 
-def run_worker(broker: str, lake: str, *, keyring: str | None = None,
+def run_worker(broker: str, lake: LakePath | str, *, keyring: str | None = None,
                group_id: str | None = None, topic_prefix: str = "", loglevel: str = "info",
                **options: Any) -> LanderStats:
     """Land until SIGTERM / Ctrl-C; the keyring (which signs the manifests) must exist.
@@ -40,7 +41,7 @@ def run_worker(broker: str, lake: str, *, keyring: str | None = None,
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    stats = run_lander(broker, Path(lake), signer=signer, group_id=group_id or DEFAULT_GROUP,
+    stats = run_lander(broker, lake, signer=signer, group_id=group_id or DEFAULT_GROUP,
                        stop_event=stop, **options)
     click.echo(stats.line(), err=True)
     return stats
@@ -49,7 +50,7 @@ def run_worker(broker: str, lake: str, *, keyring: str | None = None,
 @click.command()
 @click.option("--broker", required=True, envvar="KAFKA_BOOTSTRAP_SERVERS",
               help="Kafka bootstrap servers, e.g. 127.0.0.1:9092 [env KAFKA_BOOTSTRAP_SERVERS].")
-@click.option("--lake", required=True, type=click.Path(file_okay=False), help="Lake folder.")
+@click.option("--lake", required=True, type=LAKE, help=LAKE_HELP)
 @click.option("--keyring", type=click.Path(dir_okay=False), envvar="MCPGOV_KEYRING",
               help="Keyring whose active key signs the manifests [env MCPGOV_KEYRING].")
 @click.option("--group", "group_id", default=DEFAULT_GROUP, show_default=True,
@@ -69,7 +70,7 @@ def run_worker(broker: str, lake: str, *, keyring: str | None = None,
               help="Exit after this many seconds without records (batch jobs, tests).")
 @click.option("--loglevel", default="info", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"]))
-def lander(broker: str, lake: str, keyring: str | None, group_id: str,
+def lander(broker: str, lake: LakePath, keyring: str | None, group_id: str,
            instance_id: str | None, topic_prefix: str, topics_pattern: str | None,
            alerts_topic: str | None, flush_events: int, flush_seconds: float,
            idle_seconds: float | None, loglevel: str) -> None:

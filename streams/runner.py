@@ -12,13 +12,13 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from streams import lake as lakeio
 from streams.alerts import Deduper
 from streams.deadletter import Source
 from streams.governor import Governor
+from streams.lake.location import LakePath
 from streams.sentinel import Sentinel
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
 def run(
     governor: Governor,
     source: IO[bytes],
-    lake: Path,
+    lake: LakePath,
     *,
     name: str = "stdin",
     alerts_out: IO[str] | None = None,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from streams.errors import UsageError
-from streams.lake.command import lake_option
+from streams.lake.command import existing_lake, lake_option
+from streams.lake.location import LakePath
 from streams.lake.ops_command import keyring_required, tenant_option
 
 subject_keys_option = click.option(
@@ -15,12 +13,6 @@ subject_keys_option = click.option(
     envvar="MCPGOV_SUBJECT_KEYS",
     help="Subject key store folder, as given to `mcpgov run --subject-keys` "
          "[env MCPGOV_SUBJECT_KEYS].")
-
-
-def _lake_dir(lake: str) -> Path:
-    if not Path(lake).is_dir():
-        raise UsageError(f"no lake folder at {lake}")
-    return Path(lake)
 
 
 @click.command()
@@ -32,7 +24,7 @@ def _lake_dir(lake: str) -> Path:
 @tenant_option
 @click.option("--reason", default="data subject request (GDPR Art. 17)", show_default=True,
               help="Why: recorded in the signed receipt.")
-def erase(subject_id: str, lake: str, keyring: str | None, subject_keys: str,
+def erase(subject_id: str, lake: LakePath, keyring: str | None, subject_keys: str,
           tenant: str | None, reason: str) -> None:
     """GDPR Art. 17 erasure by crypto-shredding: destroy the subject's data keys.
 
@@ -54,7 +46,7 @@ def erase(subject_id: str, lake: str, keyring: str | None, subject_keys: str,
     from streams.lake.signing import Signer
     from streams.lake.store import Lake
 
-    root = _lake_dir(lake)
+    root = existing_lake(lake)
     ring = load_keyring(keyring, create=False)
     done = run_erase(Lake(root, Signer.from_keyring(ring)), ring, SubjectKeyStore(subject_keys),
                      subject_id, tenant=tenant, reason=reason)
@@ -85,7 +77,7 @@ def erase(subject_id: str, lake: str, keyring: str | None, subject_keys: str,
               envvar="MCPGOV_ROLES",
               help="Roles YAML (`roles: {NAME: {tenants: [...]}}`) [env MCPGOV_ROLES; "
                    "default: no role, everything denied].")
-def detokenize(token: str, lake: str, keyring: str | None, subject_keys: str, role: str,
+def detokenize(token: str, lake: LakePath, keyring: str | None, subject_keys: str, role: str,
                reason: str, roles_path: str | None) -> None:
     """Print the original value of one token, for a configured role, with a reason.
 
@@ -108,7 +100,7 @@ def detokenize(token: str, lake: str, keyring: str | None, subject_keys: str, ro
     from streams.lake.store import Lake
 
     roles = load_roles(roles_path)
-    root = _lake_dir(lake)
+    root = existing_lake(lake)
     store = Lake(root, Signer.from_keyring(load_keyring(keyring, create=False)))
     click.echo(reverse(store, SubjectKeyStore(subject_keys), roles, token, role=role,
                        reason=reason))

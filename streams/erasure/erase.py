@@ -15,7 +15,6 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from streams.erasure import vault
@@ -24,6 +23,7 @@ from streams.keyring import Keyring
 from streams.lake.access import subject_tokens
 from streams.lake.atomic import write_atomic
 from streams.lake.errors import SigningKeyError
+from streams.lake.location import LakePath, find
 from streams.lake.manifest import RECEIPTS, signed_line
 from streams.lake.query import connect
 from streams.lake.store import Lake
@@ -37,11 +37,11 @@ class Erasure:
 
     destroyed: list[dict[str, str]] = field(default_factory=list)
     files: list[dict[str, Any]] = field(default_factory=list)
-    receipt: Path | None = None
+    receipt: LakePath | None = None
     earlier: list[dict[str, Any]] = field(default_factory=list)
 
 
-def lake_tenants(lake: Path) -> list[str]:
+def lake_tenants(lake: LakePath) -> list[str]:
     """Tenants with events or vault entries in the lake."""
     con = connect(lake)
     try:
@@ -69,7 +69,7 @@ def erase(store: Lake, ring: Keyring, keys: SubjectKeyStore, subject_id: str, *,
         result.earlier = receipts_for(store.root, set(pairs))
         return result
     wanted = {(d["tenant"], d["subject_token"]) for d in result.destroyed}
-    counts: Counter[Path] = Counter()
+    counts: Counter[LakePath] = Counter()
     for path, entry in vault.entries(store.root):
         if (entry["tenant"], entry["subject_token"]) in wanted:
             counts[path] += 1
@@ -88,11 +88,11 @@ def erase(store: Lake, ring: Keyring, keys: SubjectKeyStore, subject_id: str, *,
     return result
 
 
-def erasure_receipts(lake: Path) -> list[dict[str, Any]]:
+def erasure_receipts(lake: LakePath) -> list[dict[str, Any]]:
     """Every erasure receipt of the lake, oldest first (signatures: see docs/erasure.md)."""
     folder = lake / RECEIPTS
     out = []
-    for path in sorted(folder.glob(f"{PREFIX}*.json")) if folder.is_dir() else []:
+    for path in find(folder, f"{PREFIX}*.json", recursive=False):
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -102,14 +102,14 @@ def erasure_receipts(lake: Path) -> list[dict[str, Any]]:
     return out
 
 
-def receipts_for(lake: Path, pairs: set[tuple[str, str]]) -> list[dict[str, Any]]:
+def receipts_for(lake: LakePath, pairs: set[tuple[str, str]]) -> list[dict[str, Any]]:
     """The erasure receipts naming any of these (tenant, subject token) pairs."""
     return [r for r in erasure_receipts(lake)
             if any((s.get("tenant"), s.get("subject_token")) in pairs
                    for s in r.get("subjects") or [])]
 
 
-def erased_by_tenant(lake: Path) -> dict[str, int]:
+def erased_by_tenant(lake: LakePath) -> dict[str, int]:
     """How many erasures (one per subject erased) each tenant's receipts record."""
     counts: Counter[str] = Counter()
     for r in erasure_receipts(lake):
@@ -118,7 +118,7 @@ def erased_by_tenant(lake: Path) -> dict[str, int]:
     return dict(counts)
 
 
-def erasure_notes(lake: Path, ring: Keyring, subject_id: str,
+def erasure_notes(lake: LakePath, ring: Keyring, subject_id: str,
                   tenant: str | None = None) -> list[str]:
     """One line per erasure receipt of this subject (for `access-report`)."""
     out = []

@@ -18,7 +18,6 @@ import hashlib
 import hmac
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -28,6 +27,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from streams.erasure.keys import SubjectKey, SubjectKeyStore
 from streams.lake.atomic import is_temp
+from streams.lake.location import LakePath, find, parquet_source
 from streams.lake.rows import day_of, safe
 from streams.lake.store import Lake, Source
 
@@ -89,7 +89,7 @@ class VaultWriter:
     def __bool__(self) -> bool:
         return bool(self._pending)
 
-    def flush(self, store: Lake, name: str, *, source: Source | None = None) -> list[Path]:
+    def flush(self, store: Lake, name: str, *, source: Source | None = None) -> list[LakePath]:
         """One file per `vault/tenant=<t>/date=<d>` partition, named `name`, in manifests."""
         parts: dict[str, list[dict[str, Any]]] = {}
         for e in self._pending.values():
@@ -107,25 +107,28 @@ def _row(e: dict[str, Any]) -> dict[str, Any]:
     return {**{k: e.get(k) for k in VAULT_SCHEMA.names}, "time": time}
 
 
-def vault_files(lake: Path) -> list[Path]:
-    root = lake / VAULT
-    return sorted(p for p in root.rglob("*.parquet") if not is_temp(p)) if root.is_dir() else []
+def vault_files(lake: LakePath) -> list[LakePath]:
+    return [p for p in find(lake / VAULT, "*.parquet") if not is_temp(p)]
 
 
-def entries(lake: Path, *, token: str | None = None) -> Iterator[tuple[Path, dict[str, Any]]]:
+def entries(lake: LakePath, *,
+            token: str | None = None) -> Iterator[tuple[LakePath, dict[str, Any]]]:
     """(file, entry) for every vault entry in the lake, or those of one token."""
     for path in vault_files(lake):
-        table = pq.read_table(path, filters=[("token", "=", token)] if token else None)
+        where, fs = parquet_source(path)
+        table = pq.read_table(where, filesystem=fs,
+                              filters=[("token", "=", token)] if token else None)
         for row in table.to_pylist():
             yield path, row
 
 
-def tenants(lake: Path) -> set[str]:
+def tenants(lake: LakePath) -> set[str]:
     """Tenants that hold vault entries."""
     found: set[str] = set()
     for path in vault_files(lake):
-        found.update(t for t in pq.read_table(path, columns=["tenant"]).column(0).to_pylist()
-                     if t)
+        where, fs = parquet_source(path)
+        table = pq.read_table(where, filesystem=fs, columns=["tenant"])
+        found.update(t for t in table.column(0).to_pylist() if t)
     return found
 
 

@@ -10,10 +10,10 @@ The subject id itself is never printed.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from streams.keyring import Keyring
+from streams.lake.location import LakePath
 from streams.lake.query import connect
 from streams.tokens import Tokenizer
 
@@ -31,7 +31,7 @@ def subject_tokens(ring: Keyring, subject_id: str, tenants: list[str]) -> list[t
     return out
 
 
-def access_report(lake: Path, ring: Keyring, subject_id: str,
+def access_report(lake: LakePath, ring: Keyring, subject_id: str,
                   tenant: str | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Columns and rows (oldest first) of every event about the subject."""
     con = connect(lake)

@@ -3,12 +3,16 @@
 Readers (DuckDB, a restarted lander, `verify`) see the old file or the new one,
 never half of one. Temporary files start with a dot and end in `.tmp`, so globs over
 `*.parquet` skip them and `verify` can tell a crash leftover from an inserted file.
+In an object store (`ObjectPath`) a single PUT already has that property.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import overload
+
+from streams.lake.location import LakePath, ObjectPath
 
 TMP_SUFFIX = ".tmp"
 
@@ -18,12 +22,21 @@ def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}{TMP_SUFFIX}")
 
 
-def is_temp(path: Path) -> bool:
+def is_temp(path: LakePath) -> bool:
     return path.name.startswith(".") and path.name.endswith(TMP_SUFFIX)
 
 
-def write_atomic(path: Path, data: bytes) -> Path:
+@overload
+def write_atomic(path: Path, data: bytes) -> Path: ...
+@overload
+def write_atomic(path: ObjectPath, data: bytes) -> ObjectPath: ...
+@overload
+def write_atomic(path: LakePath, data: bytes) -> LakePath: ...
+def write_atomic(path: LakePath, data: bytes) -> LakePath:
     """Replace `path` with `data` durably and atomically."""
+    if isinstance(path, ObjectPath):
+        path.write_bytes(data)
+        return path
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_name(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)

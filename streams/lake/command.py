@@ -3,13 +3,43 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from streams.errors import UsageError
+from streams.lake.location import LakePath, ObjectPath, lake_location
 
-lake_option = click.option("--lake", required=True, type=click.Path(file_okay=False),
-                           help="Lake folder (holds events/, alerts/, _manifests/).")
+LAKE_HELP = ("Lake: a folder, or an object store by URI (s3://bucket/prefix, gs://...; "
+             "pyarrow's URI options, e.g. ?region=eu-west-1).")
+
+
+class LakeParam(click.ParamType):
+    """`--lake`: a local folder (a `Path`) or an object-store URI (an `ObjectPath`)."""
+
+    name = "DIR|URI"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> LakePath:
+        if isinstance(value, Path | ObjectPath):
+            return value
+        try:
+            return lake_location(str(value))
+        except UsageError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def existing_lake(lake: LakePath) -> LakePath:
+    """`lake`, or a UsageError when nothing is there (a typo should not read as empty)."""
+    if not lake.is_dir():
+        where = "lake folder" if isinstance(lake, Path) else "lake"
+        raise UsageError(f"no {where} at {lake}")
+    return lake
+
+
+LAKE = LakeParam()
+lake_option = click.option("--lake", required=True, type=LAKE,
+                           help=f"{LAKE_HELP} Holds events/, alerts/, _manifests/.")
 
 
 @click.command()
@@ -20,7 +50,7 @@ lake_option = click.option("--lake", required=True, type=click.Path(file_okay=Fa
 @click.option("--public-key", "public_key", type=click.Path(dir_okay=False, exists=True),
               help="Trusted public key file (lines of 'mcpgov-lake-ed25519 KID BASE64'), "
                    "instead of a keyring.")
-def verify(lake: str, keyring: str | None, public_key: str | None) -> None:
+def verify(lake: LakePath, keyring: str | None, public_key: str | None) -> None:
     """Check the lake's signed manifests: exit 1 on any tampering, saying exactly what.
 
     Detects a modified, deleted or inserted file, an edited, reordered or truncated
@@ -40,7 +70,7 @@ def verify(lake: str, keyring: str | None, public_key: str | None) -> None:
         raise UsageError("give --keyring or --public-key, not both")
     trusted = (read_public_keys(Path(public_key)) if public_key
                else trusted_from_keyring(load_keyring(keyring, create=False)))
-    click.echo(check(verify_lake(Path(lake), trusted), Path(lake)))
+    click.echo(check(verify_lake(lake, trusted), lake))
 
 
 @click.command()
@@ -48,7 +78,7 @@ def verify(lake: str, keyring: str | None, public_key: str | None) -> None:
 @click.argument("sql")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="Aligned table, CSV with a header, or JSON lines.")
-def query(lake: str, sql: str, fmt: str) -> None:
+def query(lake: LakePath, sql: str, fmt: str) -> None:
     """Run SQL over the lake: views `events` and `alerts` (DuckDB dialect).
 
     Partition keys are columns too: `region`, `tenant`, `date` on events, `date` on
@@ -62,7 +92,5 @@ def query(lake: str, sql: str, fmt: str) -> None:
     """
     from streams.lake.query import render, run_query
 
-    if not Path(lake).is_dir():
-        raise UsageError(f"no lake folder at {lake}")
-    columns, rows = run_query(Path(lake), sql)
+    columns, rows = run_query(existing_lake(lake), sql)
     click.echo(render(columns, rows, fmt), nl=False)

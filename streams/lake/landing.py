@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from streams.lake.atomic import write_atomic
 from streams.lake.errors import LakeWriteError
+from streams.lake.location import LakePath
 from streams.lake.rows import (
     ALERT_SCHEMA,
     EVENT_SCHEMA,
@@ -95,7 +96,7 @@ def alert_rows(record: dict[str, Any]) -> Row:
 class Batches:
     """Open batches per topic-partition, closed ones waiting to flush, and replay plans."""
 
-    def __init__(self, lake: Path, *, flush_events: int, flush_seconds: float) -> None:
+    def __init__(self, lake: LakePath, *, flush_events: int, flush_seconds: float) -> None:
         self.lake, self.flush_events, self.flush_seconds = lake, flush_events, flush_seconds
         self.open: dict[TP, Batch] = {}
         self.closed: list[Batch] = []
@@ -174,12 +175,12 @@ class Batches:
                      offset, last)
         return last
 
-    def _plan_path(self, tp: TP) -> Path:
+    def _plan_path(self, tp: TP) -> LakePath:
         return self.lake / PLANS / f"{tp[0]}+{tp[1]}.json"
 
 
-def dead_letter(lake: Path, topic: str, partition: int, offset: int, reason: str,
-                value: bytes | None) -> Path:
+def dead_letter(lake: LakePath, topic: str, partition: int, offset: int, reason: str,
+                value: bytes | None) -> LakePath:
     """One JSON file per bad record, named by its offset so a replay rewrites it.
 
     The value itself is not copied (it may hold anything): its size and sha256 let an
@@ -192,7 +193,7 @@ def dead_letter(lake: Path, topic: str, partition: int, offset: int, reason: str
                   (dumps(doc) + "\n").encode("utf-8"))
 
 
-def _write(path: Path, data: bytes) -> Path:
+def _write(path: LakePath, data: bytes) -> LakePath:
     try:
         return write_atomic(path, data)
     except OSError as exc:

@@ -10,7 +10,9 @@ file rewritten with other content gets a new `add` that names the entry it
 is the signed (seq, hash) of the last entry: cutting lines off the end, which leaves
 a valid shorter chain, no longer matches it.
 
-Writers take an exclusive lock on the manifest, so several landers may share a lake.
+Writers take an exclusive lock on the manifest, so several landers may share a local
+lake. In an object store, where nothing can be appended or locked, the manifest is
+rewritten whole under the tree's write lease (`streams.lake.lease`).
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from streams.lake import lease
 from streams.lake.atomic import write_atomic
 from streams.lake.errors import LakeWriteError, ManifestError
+from streams.lake.location import LakePath, ObjectPath
 from streams.lake.rows import dumps
 from streams.lake.signing import Signer
 
@@ -57,7 +61,7 @@ def body_of(record: dict[str, Any]) -> bytes:
     return dumps({k: v for k, v in record.items() if k != "sig"}).encode("utf-8")
 
 
-def manifest_dir(lake: Path, partition: str) -> Path:
+def manifest_dir(lake: LakePath, partition: str) -> LakePath:
     return lake / MANIFESTS / partition
 
 
@@ -84,11 +88,13 @@ class _State:
 class Manifest:
     """Append entries to one partition's chain (and keep its head) under a lock."""
 
-    def __init__(self, lake: Path, partition: str, signer: Signer) -> None:
+    def __init__(self, lake: LakePath, partition: str, signer: Signer) -> None:
         self.lake, self.partition, self.signer = lake, partition, signer
         self.folder = manifest_dir(lake, partition)
         self.path = self.folder / MANIFEST_FILE
         self._state = _State()
+        self._journal: _Journal = (_ObjectJournal(self.path) if isinstance(self.path, ObjectPath)
+                                   else _FileJournal(self.path))
 
     def add(self, name: str, data: bytes, facts: FileFacts) -> dict[str, Any] | None:
         """Write `data` as file `name` of the partition and record it, unless already held.
@@ -97,7 +103,7 @@ class Manifest:
         under this name and the file is on disk (a replay).
         """
         target = self.lake / self.partition / name
-        with self._locked() as fd:
+        with self._locked() as journal:
             current = self._state.files.get(name)
             if (current is not None and current["sha256"] == facts.sha256
                     and _size(target) == facts.size):
@@ -110,15 +116,15 @@ class Manifest:
                     "rows": facts.rows, "time_min": facts.time_min, "time_max": facts.time_max,
                     "source": facts.source,
                     "supersedes": None if current is None else current["seq"]}
-            return self._append(fd, body)
+            return self._append(journal, body)
 
     def remove(self, name: str, reason: str) -> dict[str, Any]:
         """Record that file `name` was deleted on purpose (retention, erasure), then delete it."""
-        with self._locked() as fd:
+        with self._locked() as journal:
             current = self._state.files.get(name)
             if current is None:
                 raise ManifestError(f"{self.partition}/{name} is not in the manifest")
-            entry = self._append(fd, {"op": "remove", "file": name, "reason": reason,
+            entry = self._append(journal, {"op": "remove", "file": name, "reason": reason,
                                       "supersedes": current["seq"]})
             (self.lake / self.partition / name).unlink(missing_ok=True)
             return entry
@@ -126,33 +132,30 @@ class Manifest:
     # -- internals ---------------------------------------------------------------------
 
     @contextmanager
-    def _locked(self) -> Iterator[int]:
+    def _locked(self) -> Iterator[_Journal]:
+        if isinstance(self.lake, ObjectPath):
+            lease.hold(self.lake, self.partition.split("/", 1)[0])
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+            with self._journal.locked():
+                self._refresh()
+                yield self._journal
         except OSError as exc:
             raise LakeWriteError(self.path, exc.strerror or type(exc).__name__) from exc
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            self._refresh(fd)
-            yield fd
-        finally:
-            os.close(fd)  # closing releases the lock
 
-    def _refresh(self, fd: int) -> None:
+    def _refresh(self) -> None:
         """Fold in what other writers appended since we last looked."""
-        size = os.fstat(fd).st_size
+        size = self._journal.size()
         if size < self._state.offset:
             log.warning("manifest %s shrank; reading it again", self.path)
             self._state = _State()
         if size == self._state.offset:
             return
-        tail = os.pread(fd, size - self._state.offset, self._state.offset)
+        tail = self._journal.read_from(self._state.offset)
         complete = tail.rfind(b"\n") + 1
         if complete < len(tail):  # a torn last line: only a power loss mid-write does this
             log.warning("manifest %s: dropping a torn last line of %d bytes", self.path,
                         len(tail) - complete)
-            os.ftruncate(fd, self._state.offset + complete)
+            self._journal.truncate(self._state.offset + complete)
             tail = tail[:complete]
         for raw in tail.splitlines():
             try:
@@ -171,16 +174,13 @@ class Manifest:
         elif entry["op"] == "remove":
             state.files.pop(entry["file"], None)
 
-    def _append(self, fd: int, body: dict[str, Any]) -> dict[str, Any]:
+    def _append(self, journal: _Journal, body: dict[str, Any]) -> dict[str, Any]:
         entry = {"v": VERSION, "seq": self._state.seq + 1, "partition": self.partition,
                  "prev": self._state.last, "kid": self.signer.kid,
                  "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), **body}
         line = signed_line(entry, self.signer)
         try:
-            view = memoryview(line + b"\n")
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
+            journal.append(line + b"\n")
         except OSError as exc:
             raise LakeWriteError(self.path, exc.strerror or type(exc).__name__) from exc
         self._fold(entry, digest(line))
@@ -194,8 +194,89 @@ class Manifest:
         return entry
 
 
-def _size(path: Path) -> int | None:
+def _size(path: LakePath) -> int | None:
     try:
         return path.stat().st_size
     except OSError:
         return None
+
+
+class _Journal:
+    """The manifest file's bytes: read a tail, append a line, cut a torn end."""
+
+    def locked(self) -> Any:
+        raise NotImplementedError
+
+    def size(self) -> int:
+        raise NotImplementedError
+
+    def read_from(self, offset: int) -> bytes:
+        raise NotImplementedError
+
+    def append(self, data: bytes) -> None:
+        raise NotImplementedError
+
+    def truncate(self, size: int) -> None:
+        raise NotImplementedError
+
+
+class _FileJournal(_Journal):
+    """A local file opened for append under `flock`; every append is fsynced."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.fd = path, -1
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(self.fd)  # closing releases the lock
+            self.fd = -1
+
+    def size(self) -> int:
+        return os.fstat(self.fd).st_size
+
+    def read_from(self, offset: int) -> bytes:
+        return os.pread(self.fd, self.size() - offset, offset)
+
+    def append(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view):]
+        os.fsync(self.fd)
+
+    def truncate(self, size: int) -> None:
+        os.ftruncate(self.fd, size)
+
+
+class _ObjectJournal(_Journal):
+    """An object read whole and rewritten whole (one PUT) to append; the lease locks it."""
+
+    def __init__(self, path: ObjectPath) -> None:
+        self.path, self.data = path, b""
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        try:
+            self.data = self.path.read_bytes()
+        except FileNotFoundError:
+            self.data = b""
+        yield
+
+    def size(self) -> int:
+        return len(self.data)
+
+    def read_from(self, offset: int) -> bytes:
+        return self.data[offset:]
+
+    def append(self, data: bytes) -> None:
+        self.path.write_bytes(self.data + data)
+        self.data += data
+
+    def truncate(self, size: int) -> None:
+        self.data = self.data[:size]
+        self.path.write_bytes(self.data)

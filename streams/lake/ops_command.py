@@ -7,12 +7,12 @@ they raise become the contract's exit codes in `streams.cli`.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import click
 
 from streams.errors import UsageError
-from streams.lake.command import lake_option
+from streams.lake.command import existing_lake, lake_option
+from streams.lake.location import LakePath
 
 keyring_required = click.option(
     "--keyring", type=click.Path(dir_okay=False), envvar="MCPGOV_KEYRING",
@@ -25,12 +25,6 @@ retention_policy_option = click.option(
 tenant_option = click.option("--tenant", help="Only this tenant [default: every tenant].")
 
 
-def _lake_dir(lake: str) -> Path:
-    if not Path(lake).is_dir():
-        raise UsageError(f"no lake folder at {lake}")
-    return Path(lake)
-
-
 @click.command()
 @lake_option
 @click.option("--format", "fmt", type=click.Choice(["markdown", "csv", "json"]),
@@ -38,7 +32,7 @@ def _lake_dir(lake: str) -> Path:
               help="A readable report, one CSV row per record, or the full records as JSON.")
 @tenant_option
 @retention_policy_option
-def ropa(lake: str, fmt: str, tenant: str | None, policy_path: str | None) -> None:
+def ropa(lake: LakePath, fmt: str, tenant: str | None, policy_path: str | None) -> None:
     """GDPR Art. 30 records of processing, per tenant and purpose, from the lake itself.
 
     Categories of data subjects and personal data, recipients (servers and tools with
@@ -53,7 +47,7 @@ def ropa(lake: str, fmt: str, tenant: str | None, policy_path: str | None) -> No
     from streams.lake.retention_policy import load_retention
     from streams.lake.ropa import build, render
 
-    records = build(_lake_dir(lake), load_retention(policy_path), tenant)
+    records = build(existing_lake(lake), load_retention(policy_path), tenant)
     click.echo(render(records, fmt), nl=False)
 
 
@@ -65,7 +59,7 @@ def ropa(lake: str, fmt: str, tenant: str | None, policy_path: str | None) -> No
 @tenant_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="Aligned table, CSV with a header, or JSON lines.")
-def access_report(subject_id: str, lake: str, keyring: str | None, tenant: str | None,
+def access_report(subject_id: str, lake: LakePath, keyring: str | None, tenant: str | None,
                   fmt: str) -> None:
     """Every access to one data subject's data (HIPAA accounting of disclosures).
 
@@ -84,11 +78,11 @@ def access_report(subject_id: str, lake: str, keyring: str | None, tenant: str |
     from streams.lake.query import render
 
     ring = load_keyring(keyring, create=False)
-    columns, rows = report(_lake_dir(lake), ring, subject_id, tenant)
+    columns, rows = report(existing_lake(lake), ring, subject_id, tenant)
     click.echo(render(columns, rows, fmt), nl=False)
     from streams.erasure.erase import erasure_notes
 
-    for note in erasure_notes(Path(lake), ring, subject_id, tenant):
+    for note in erasure_notes(lake, ring, subject_id, tenant):
         click.echo(note, err=fmt != "table")
 
 
@@ -124,7 +118,7 @@ def retention_show(policy_path: str | None) -> None:
 @click.option("--dry-run", is_flag=True, help="List what would be deleted; change nothing.")
 @click.option("--now", "now_text", metavar="ISO",
               help="Decide as of this UTC time (e.g. 2027-12-01T00:00:00Z) [default: now].")
-def retention_apply(lake: str, keyring: str | None, policy_path: str | None, dry_run: bool,
+def retention_apply(lake: LakePath, keyring: str | None, policy_path: str | None, dry_run: bool,
                     now_text: str | None) -> None:
     """Delete expired files: a signed `remove` manifest entry each, and a disposal receipt.
 
@@ -145,7 +139,7 @@ def retention_apply(lake: str, keyring: str | None, policy_path: str | None, dry
 
     now = _parse_now(now_text)
     policy = load_retention(policy_path)
-    root = _lake_dir(lake)
+    root = existing_lake(lake)
     store = Lake(root, Signer.from_keyring(load_keyring(keyring, create=False)))
     plan, receipt = apply(store, policy, now, dry_run=dry_run)
     for decision in plan.decisions:

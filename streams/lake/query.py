@@ -4,7 +4,9 @@ The views read the Hive-partitioned Parquet in place (`union_by_name`, so files
 written by older and newer schemas mix) with the partition keys typed (`region`,
 `tenant` text, `date` a DATE). A view over no files would fail in DuckDB, so an
 empty lake gets views of the same columns with no rows: queries answer, with zero
-rows. Timestamps are shown in UTC whatever the machine's zone.
+rows. Timestamps are shown in UTC whatever the machine's zone. A lake in an object
+store is read through a pyarrow dataset on its filesystem (DuckDB scans it with
+projection and filter pushdown; no DuckDB extension is needed).
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ import datetime as dt
 import io
 import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from streams.lake.errors import QueryError
+from streams.lake.location import LakePath, ObjectPath, find
 from streams.lake.rows import ALERT_PARTITIONS, ALERT_SCHEMA, EVENT_PARTITIONS, EVENT_SCHEMA
 
 FORMATS = ("table", "csv", "json")
@@ -33,14 +35,16 @@ _IDS = {"events": "event_id", "alerts": "alert_id"}
 _DUCK_TYPES = {pa.string(): "VARCHAR", pa.date32(): "DATE"}
 
 
-def connect(lake: Path) -> Any:
+def connect(lake: LakePath) -> Any:
     """An in-memory DuckDB connection with the lake's views defined."""
     import duckdb
 
     con = duckdb.connect()
     con.execute("SET TimeZone='UTC'")
     for view, (pattern, schema, parts) in _VIEWS.items():
-        if any(lake.glob(pattern)):
+        if isinstance(lake, ObjectPath):
+            _register_dataset(con, lake, view, pattern, schema, parts)
+        elif any(lake.glob(pattern)):
             glob = str(lake.resolve() / pattern).replace("'", "''")
             types = ", ".join(f"'{n}': '{_DUCK_TYPES[t]}'" for n, t in parts)
             sql = (f"CREATE VIEW {view}_raw AS SELECT * FROM read_parquet('{glob}', "  # noqa: S608
@@ -55,7 +59,24 @@ def connect(lake: Path) -> Any:
     return con
 
 
-def run_query(lake: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+def _register_dataset(con: Any, lake: ObjectPath, view: str, pattern: str, schema: pa.Schema,
+                      parts: tuple[tuple[str, pa.DataType], ...]) -> None:
+    """`<view>_raw` over the object store's Parquet files (hidden `.tmp` files skipped)."""
+    import pyarrow.dataset as ds
+
+    files = [p.path for p in find(lake, pattern, recursive=False) if isinstance(p, ObjectPath)]
+    full = pa.schema(list(schema) + [pa.field(n, t) for n, t in parts])
+    if files:
+        data = ds.dataset(files, schema=full, filesystem=lake.fs, format="parquet",
+                          partitioning=ds.partitioning(pa.schema(list(parts)), flavor="hive"),
+                          partition_base_dir=(lake / pattern.split("/", 1)[0]).path)
+    else:
+        data = full.empty_table()
+    con.register(f"_{view}_files", data)
+    con.execute(f"CREATE VIEW {view}_raw AS SELECT * FROM _{view}_files")  # noqa: S608
+
+
+def run_query(lake: LakePath, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Column names and rows of `sql`; DuckDB's errors become QueryError (one line)."""
     import duckdb
 

@@ -15,13 +15,13 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 
 from streams.errors import CheckFailed
 from streams.lake.atomic import write_atomic
+from streams.lake.location import LakePath, find, parquet_source
 from streams.lake.manifest import MANIFEST_FILE, MANIFESTS, RECEIPTS, signed_line
 from streams.lake.retention_policy import Hold, RetentionPolicy, Rule
 from streams.lake.store import Lake
@@ -65,11 +65,11 @@ class Plan:
         return [d for d in self.decisions if d.expired]
 
 
-def current_files(lake: Path) -> dict[str, dict[str, dict[str, Any]]]:
+def current_files(lake: LakePath) -> dict[str, dict[str, dict[str, Any]]]:
     """Per partition, the files its manifest lists now (last `add` not `remove`d)."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
     root = lake / MANIFESTS
-    for path in sorted(root.rglob(MANIFEST_FILE)) if root.is_dir() else []:
+    for path in find(root, MANIFEST_FILE):
         files: dict[str, dict[str, Any]] = {}
         for raw in path.read_bytes().splitlines():
             try:
@@ -84,7 +84,7 @@ def current_files(lake: Path) -> dict[str, dict[str, dict[str, Any]]]:
     return out
 
 
-def plan(lake: Path, policy: RetentionPolicy, now: datetime) -> Plan:
+def plan(lake: LakePath, policy: RetentionPolicy, now: datetime) -> Plan:
     """Decide every listed file; reads only the columns the rules and holds need."""
     result = Plan()
     for partition, files in current_files(lake).items():
@@ -97,7 +97,7 @@ def plan(lake: Path, policy: RetentionPolicy, now: datetime) -> Plan:
     return result
 
 
-def _decide(path: Path, partition: str, name: str, entry: dict[str, Any], tree: str,
+def _decide(path: LakePath, partition: str, name: str, entry: dict[str, Any], tree: str,
             tenant: str | None, policy: RetentionPolicy, now: datetime) -> Decision:
     rows = _rows(path, tenant)
     latest: tuple[datetime, Rule] | None = None
@@ -125,11 +125,13 @@ def _decide(path: Path, partition: str, name: str, entry: dict[str, Any], tree: 
                     held_by=hold)
 
 
-def _rows(path: Path, tenant: str | None) -> list[dict[str, Any]]:
+def _rows(path: LakePath, tenant: str | None) -> list[dict[str, Any]]:
     """The columns rules and holds look at, as rows (events get `tenant` from the path)."""
     try:
-        names = pq.read_schema(path).names
-        rows = pq.read_table(path, columns=[c for c in _COLUMNS if c in names]).to_pylist()
+        where, fs = parquet_source(path)
+        names = pq.read_schema(where, filesystem=fs).names
+        rows = pq.read_table(where, filesystem=fs,
+                             columns=[c for c in _COLUMNS if c in names]).to_pylist()
     except (OSError, ValueError):  # missing or not Parquet: apply refuses it by hash
         return []
     if tenant is not None:
@@ -145,7 +147,7 @@ def _matches(hold: Hold, row: dict[str, Any]) -> bool:
 
 
 def apply(lake: Lake, policy: RetentionPolicy, now: datetime, *,
-          dry_run: bool = False) -> tuple[Plan, Path | None]:
+          dry_run: bool = False) -> tuple[Plan, LakePath | None]:
     """Delete every expired file with a signed `remove` entry; write one signed receipt."""
     result = plan(lake.root, policy, now)
     expired = result.expired
@@ -171,7 +173,7 @@ def apply(lake: Lake, policy: RetentionPolicy, now: datetime, *,
     return result, path
 
 
-def read_receipt(path: Path) -> dict[str, Any]:
+def read_receipt(path: LakePath) -> dict[str, Any]:
     """A receipt as written (with its `sig`; `manifest.body_of` gives what it covers)."""
     loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
@@ -184,7 +186,7 @@ def _key(partition: str, name: str) -> str | None:
     return None
 
 
-def _sha256(path: Path) -> str | None:
+def _sha256(path: LakePath) -> str | None:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:

@@ -15,9 +15,9 @@ import io
 import json
 from collections import defaultdict
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
+from streams.lake.location import LakePath
 from streams.lake.query import connect
 from streams.lake.retention_policy import RetentionPolicy
 from streams.lake.signing import PUBLIC_FILE, read_public_keys
@@ -56,7 +56,8 @@ _QUERIES = {
 }
 
 
-def build(lake: Path, policy: RetentionPolicy, tenant: str | None = None) -> list[dict[str, Any]]:
+def build(lake: LakePath, policy: RetentionPolicy,
+          tenant: str | None = None) -> list[dict[str, Any]]:
     """The records, one per (tenant, purpose), sorted; empty when the lake holds no events."""
     con = connect(lake)
     try:
@@ -116,7 +117,7 @@ def _record(key: tuple[str, str], base: tuple[Any, ...],
     }
 
 
-def _signing_kids(lake: Path) -> list[str]:
+def _signing_kids(lake: LakePath) -> list[str]:
     path = lake / PUBLIC_FILE
     return sorted(read_public_keys(path)) if path.exists() else []
 

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from streams.keyring import Keyring
 from streams.lake.atomic import write_atomic
 from streams.lake.errors import SigningKeyError
+from streams.lake.location import LakePath
 
 SIGNING_INFO = b"mcpgov lake signing"
 PUBLIC_FILE = Path("_mcpgov") / "signing.pub"
@@ -106,7 +107,7 @@ def parse_public_keys(text: str, where: str) -> TrustedKeys:
     return keys
 
 
-def read_public_keys(path: Path) -> TrustedKeys:
+def read_public_keys(path: LakePath) -> TrustedKeys:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -115,7 +116,7 @@ def read_public_keys(path: Path) -> TrustedKeys:
     return parse_public_keys(text, str(path))
 
 
-def publish(lake: Path, signer: Signer) -> Path:
+def publish(lake: LakePath, signer: Signer) -> LakePath:
     """Add the signer's public key to `<lake>/_mcpgov/signing.pub` (for convenience only).
 
     A different key under the same id means the lake was signed with another keyring:

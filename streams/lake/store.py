@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from streams.lake.atomic import write_atomic
 from streams.lake.errors import LakeWriteError
+from streams.lake.location import LakePath, lake_location
 from streams.lake.manifest import FileFacts, Manifest, digest
 from streams.lake.parquet import parquet_bytes
 from streams.lake.rows import (
@@ -37,10 +37,11 @@ Source = dict[str, Any]
 
 
 class Lake:
-    """A lake folder, optionally signing: every file landed through it is in a manifest."""
+    """A lake (folder or object-store URI), optionally signing: every file landed is in a
+    manifest."""
 
-    def __init__(self, root: Path | str, signer: Signer | None = None) -> None:
-        self.root = Path(root)
+    def __init__(self, root: LakePath | str, signer: Signer | None = None) -> None:
+        self.root = lake_location(root) if isinstance(root, str) else root
         self.signer = signer
         self._manifests: dict[str, Manifest] = {}
         if signer is not None:
@@ -50,7 +51,7 @@ class Lake:
                 raise LakeWriteError(self.root, exc.strerror or type(exc).__name__) from exc
 
     def land_events(self, region: str, events: Iterable[dict[str, Any]], name: str, *,
-                    source: Source | None = None) -> list[Path]:
+                    source: Source | None = None) -> list[LakePath]:
         """One file per (tenant, date) partition of `region`, each named `name`."""
         parts: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for e in events:
@@ -59,7 +60,7 @@ class Lake:
                 for p, rows in sorted(parts.items())]
 
     def land_alerts(self, alerts: Iterable[dict[str, Any]], name: str, *,
-                    source: Source | None = None) -> list[Path]:
+                    source: Source | None = None) -> list[LakePath]:
         """One file per date partition under `alerts/`, each named `name`."""
         parts: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for a in alerts:
@@ -68,7 +69,7 @@ class Lake:
                 for p, rows in sorted(parts.items())]
 
     def land_rows(self, partition: str, name: str, rows: list[dict[str, Any]],
-                  schema: pa.Schema, *, source: Source | None = None) -> Path:
+                  schema: pa.Schema, *, source: Source | None = None) -> LakePath:
         """Write `rows` as `<partition>/<name>.parquet`; record it when signing."""
         data = parquet_bytes(rows, schema)
         path = self.root / partition / f"{name}.parquet"
@@ -98,13 +99,13 @@ def _iso(value: Any) -> str:
     return str(value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
 
 
-def land_events(lake: Path, region: str, events: Iterable[dict[str, Any]], name: str, *,
-                signer: Signer | None = None, source: Source | None = None) -> list[Path]:
+def land_events(lake: LakePath, region: str, events: Iterable[dict[str, Any]], name: str, *,
+                signer: Signer | None = None, source: Source | None = None) -> list[LakePath]:
     """Write one region's events, one file per (tenant, date) partition, named `name`."""
     return Lake(lake, signer).land_events(region, events, name, source=source)
 
 
-def land_alerts(lake: Path, alerts: Iterable[dict[str, Any]], name: str, *,
-                signer: Signer | None = None, source: Source | None = None) -> list[Path]:
+def land_alerts(lake: LakePath, alerts: Iterable[dict[str, Any]], name: str, *,
+                signer: Signer | None = None, source: Source | None = None) -> list[LakePath]:
     """Write alerts, one file per date partition, named `name`."""
     return Lake(lake, signer).land_alerts(alerts, name, source=source)

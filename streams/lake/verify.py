@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from streams.errors import CheckFailed, UsageError
 from streams.lake.atomic import is_temp
 from streams.lake.errors import SigningKeyError
+from streams.lake.location import LakePath, find
 from streams.lake.manifest import (
     GENESIS,
     HEAD_FILE,
@@ -64,7 +64,7 @@ class _Chain:
     hashes: list[str] = field(default_factory=list)
 
 
-def verify_lake(lake: Path, trusted: TrustedKeys) -> Report:
+def verify_lake(lake: LakePath, trusted: TrustedKeys) -> Report:
     """Check everything; never stops at the first problem."""
     if not lake.is_dir():
         raise UsageError(f"no lake folder at {lake}")
@@ -72,17 +72,17 @@ def verify_lake(lake: Path, trusted: TrustedKeys) -> Report:
     _check_public_file(lake, trusted, report)
     chains: dict[str, _Chain] = {}
     root = lake / MANIFESTS
-    for path in sorted(root.rglob(MANIFEST_FILE)) if root.is_dir() else []:
+    for path in find(root, MANIFEST_FILE):
         partition = path.parent.relative_to(root).as_posix()
         chains[partition] = _check_chain(path, partition, trusted, report)
-    for head in sorted(root.rglob(HEAD_FILE)) if root.is_dir() else []:
+    for head in find(root, HEAD_FILE):
         if not (head.parent / MANIFEST_FILE).exists():
             report.problems.append(f"{head.parent.relative_to(root).as_posix()}: "
                                    f"{MANIFEST_FILE} missing (its {HEAD_FILE} remains)")
     seen: set[str] = set()
     for tree in DATA_TREES:
-        for path in sorted((lake / tree).rglob("*")) if (lake / tree).is_dir() else []:
-            if path.is_file() and not is_temp(path):
+        for path in find(lake / tree, "*"):
+            if not is_temp(path):
                 seen.add(_check_file(lake, path, chains, report))
     for partition, chain in chains.items():
         for name, entry in chain.files.items():
@@ -96,10 +96,10 @@ def verify_lake(lake: Path, trusted: TrustedKeys) -> Report:
     return report
 
 
-def _check_receipts(lake: Path, trusted: TrustedKeys, report: Report) -> None:
+def _check_receipts(lake: LakePath, trusted: TrustedKeys, report: Report) -> None:
     """Disposal and erasure receipts are evidence too: each must carry a trusted signature."""
     folder = lake / RECEIPTS
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+    for path in find(folder, "*.json", recursive=False):
         rel = path.relative_to(lake).as_posix()
         try:
             doc = json.loads(path.read_bytes())
@@ -115,7 +115,7 @@ def _check_receipts(lake: Path, trusted: TrustedKeys, report: Report) -> None:
                                    "(receipt altered or forged)")
 
 
-def check(report: Report, lake: Path) -> str:
+def check(report: Report, lake: LakePath) -> str:
     """The summary line, or CheckFailed naming every problem."""
     if report.problems:
         n = len(report.problems)
@@ -124,7 +124,7 @@ def check(report: Report, lake: Path) -> str:
     return report.summary()
 
 
-def _check_public_file(lake: Path, trusted: TrustedKeys, report: Report) -> None:
+def _check_public_file(lake: LakePath, trusted: TrustedKeys, report: Report) -> None:
     path = lake / PUBLIC_FILE
     if not path.exists():
         return
@@ -139,7 +139,7 @@ def _check_public_file(lake: Path, trusted: TrustedKeys, report: Report) -> None
                                    "trusted key (lake signed with another keyring, or replaced)")
 
 
-def _check_chain(path: Path, partition: str, trusted: TrustedKeys, report: Report) -> _Chain:
+def _check_chain(path: LakePath, partition: str, trusted: TrustedKeys, report: Report) -> _Chain:
     chain = _Chain()
     where = f"manifest {partition}"
     data = path.read_bytes()
@@ -198,7 +198,7 @@ def _fold(chain: _Chain, entry: dict[str, Any]) -> None:
         chain.removed[name] = int(entry.get("seq", -1))
 
 
-def _check_head(path: Path, partition: str, chain: _Chain, trusted: TrustedKeys,
+def _check_head(path: LakePath, partition: str, chain: _Chain, trusted: TrustedKeys,
                 report: Report) -> None:
     where = f"manifest {partition}"
     try:
@@ -222,7 +222,7 @@ def _check_head(path: Path, partition: str, chain: _Chain, trusted: TrustedKeys,
         report.heads.append(f"{partition} {len(chain.hashes) - 1} {chain.hashes[-1]}\n")
 
 
-def _check_file(lake: Path, path: Path, chains: dict[str, _Chain], report: Report) -> str:
+def _check_file(lake: LakePath, path: LakePath, chains: dict[str, _Chain], report: Report) -> str:
     rel = path.relative_to(lake).as_posix()
     partition, _, name = rel.rpartition("/")
     chain = chains.get(partition)
@@ -242,7 +242,7 @@ def _check_file(lake: Path, path: Path, chains: dict[str, _Chain], report: Repor
     return rel
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: LakePath) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import click
 
+from streams.lake.command import LAKE, LAKE_HELP
+from streams.lake.location import LakePath
+
 rules_option = click.option(
     "--rules", "rules_paths", multiple=True, type=click.Path(exists=True),
     help="Extra rule file or folder (YAML); repeat for more.")
@@ -31,8 +34,8 @@ def sentinel() -> None:
 
 
 @sentinel.command()
-@click.option("--lake", type=click.Path(file_okay=False, exists=True),
-              help="Lake folder: trains on its events (Parquet, read with DuckDB).")
+@click.option("--lake", type=LAKE,
+              help=f"{LAKE_HELP} Trains on its events (Parquet, read with DuckDB).")
 @click.option("--events", "events_path", type=click.Path(dir_okay=False, exists=True),
               help="Or a JSONL file of governed events.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
@@ -41,7 +44,7 @@ def sentinel() -> None:
               help="Also learn from lake sessions that have an alert of these rules.")
 @rules_option
 @builtin_option
-def train(lake: str | None, events_path: str | None, out: str, include_alerted: bool,
+def train(lake: LakePath | None, events_path: str | None, out: str, include_alerted: bool,
           rules_paths: tuple[str, ...], builtin: bool) -> None:
     """Learn what normal looks like per agent from past governed events.
 

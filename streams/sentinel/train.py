@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from streams.lake.location import LakePath, lake_location
 from streams.sentinel.engine import Sentinel
 from streams.sentinel.errors import TrainingError
 from streams.sentinel.facts import observe
@@ -84,13 +85,13 @@ def jsonl_events(path: str | Path) -> list[dict[str, Any]]:
     return events
 
 
-def lake_events(lake: str | Path, *, exclude_rules: Iterable[str] = (),
+def lake_events(lake: LakePath | str, *, exclude_rules: Iterable[str] = (),
                 batch: int = 5000) -> Iterator[dict[str, Any]]:
     """Governed events of the lake's `events` view in time order, as the stage sees them;
     sessions with an alert of one of `exclude_rules` are left out."""
     from streams.lake.query import connect
 
-    root = Path(lake)
+    root = lake_location(lake) if isinstance(lake, str) else lake
     if not any(root.glob("events/region=*/tenant=*/date=*/*.parquet")):
         raise TrainingError(f"no events in the lake at {root} (expected "
                             "events/region=*/tenant=*/date=*/*.parquet)")
