@@ -110,6 +110,7 @@ def run_lander(broker: str, lake: LakePath | str, *, signer: Signer,
         lander.flush()
     finally:
         consumer.close()
+        lander.lake.close()
         lander.stats.seconds = time.monotonic() - began
     return lander.stats
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: one real Kafka broker per test session, and unique names per test.
+"""Shared fixtures: one real Kafka broker per test session, unique names per test, and a
+real S3 endpoint (moto's server, over HTTP on loopback) for object-store lakes.
 
 The broker comes from, in order: $KAFKA_BOOTSTRAP_SERVERS; a Docker engine through
 testcontainers when `docker info` answers quickly; else Apache Kafka from its jars
@@ -96,6 +97,48 @@ def kafka_names(request: pytest.FixtureRequest) -> KafkaNames:
     """Fresh names per test, so reruns and parallel tests never share offsets or data."""
     slug = re.sub(r"[^A-Za-z0-9]+", "-", request.node.name).strip("-")[:48]
     return KafkaNames(f"{slug}.{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """`host:port` of an S3-compatible server on 127.0.0.1 (moto), for the whole session.
+
+    pyarrow talks to it over HTTP exactly as to AWS: listing, multipart PUT, ranged GET,
+    DELETE. Credentials are dummies, set only for this session.
+    """
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    saved = {k: os.environ.get(k) for k in _S3_ENV}
+    os.environ.update(_S3_ENV)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"{host}:{port}"
+    finally:
+        server.stop()
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+_S3_ENV = {"AWS_ACCESS_KEY_ID": "mcpgov-test", "AWS_SECRET_ACCESS_KEY": "mcpgov-test",
+           "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"}
+
+
+@pytest.fixture
+def s3_lake(s3_endpoint: str) -> str:
+    """The URI of an empty lake in a fresh bucket of the loopback S3 server."""
+    import pyarrow.fs as pafs
+
+    bucket = f"lake-{uuid.uuid4().hex[:12]}"
+    pafs.S3FileSystem(endpoint_override=s3_endpoint, scheme="http", region="us-east-1",
+                      allow_bucket_creation=True).create_dir(bucket)
+    return (f"s3://{bucket}/lake?endpoint_override={s3_endpoint}&scheme=http"
+            "&region=us-east-1")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -7,9 +7,10 @@ tree's lease, `<lake>/_mcpgov/leases/<tree>.json`: who holds it and until when. 
 taken when absent, expired or already ours, written, and read back after a short
 settle so that of two processes starting together one sees the other's and yields.
 The holder renews it as it writes and deletes it when it exits. A lease a killed
-process left behind lapses after its time to live (`LEASE_SECONDS`), so a restarted
-lander waits at most that long. Without conditional writes this is the protection a
-plain object store allows, not a consensus: keep one lander per object-store lake
+process left behind lapses after its time to live (`LEASE_SECONDS`, env
+`MCPGOV_LEASE_SECONDS`, default 30), so a restarted lander waits at most that long.
+Without conditional writes this is the protection a plain object store allows, not a
+consensus: keep one lander per object-store lake
 (one consumer group member; scale out with a lake per region) and keep clocks in
 sync (NTP) within a few seconds.
 
@@ -32,7 +33,7 @@ from streams.lake.errors import LakeBusy
 from streams.lake.location import ObjectPath
 
 LEASES = "_mcpgov/leases"
-LEASE_SECONDS = 30.0
+LEASE_SECONDS = float(os.environ.get("MCPGOV_LEASE_SECONDS", "30"))
 SETTLE_SECONDS = 0.3
 WAIT_SECONDS = LEASE_SECONDS + 5.0
 OWNER = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"

@@ -17,9 +17,10 @@ from typing import Any
 
 import pyarrow as pa
 
+from streams.lake import lease
 from streams.lake.atomic import write_atomic
 from streams.lake.errors import LakeWriteError
-from streams.lake.location import LakePath, lake_location
+from streams.lake.location import LakePath, ObjectPath, lake_location
 from streams.lake.manifest import FileFacts, Manifest, digest
 from streams.lake.parquet import parquet_bytes
 from streams.lake.rows import (
@@ -84,6 +85,12 @@ class Lake:
                           time_max=_iso(max(times)) if times else None, source=source)
         self.manifest(partition).add(path.name, data, facts)
         return path
+
+    def close(self) -> None:
+        """Give back the write leases an object-store lake took (a no-op for folders)."""
+        if isinstance(self.root, ObjectPath):
+            for tree in sorted({p.split("/", 1)[0] for p in self._manifests}):
+                lease.release(self.root, tree)
 
     def manifest(self, partition: str) -> Manifest:
         """The (cached) manifest writer of one partition; needs a signer."""
