@@ -83,7 +83,12 @@ def keyring_file(ring: Keyring, tmp_path: Path) -> Path:
 def lake(tmp_path: Path, signer: Signer) -> Path:
     """A signed lake: two tenants in eu, one in us, one file of alerts."""
     root = tmp_path / "lake"
-    store = Lake(root, signer)
+    fill(Lake(root, signer))
+    return root
+
+
+def fill(store: Lake) -> None:
+    """What the `lake` fixture holds, landed through any `Lake` (a folder or a bucket)."""
     store.land_events("eu", [governed_event(i) for i in range(10)]
                       + [governed_event(i, tenant="globex") for i in range(10, 14)], "batch-1",
                       source={"input": "traffic", "first_line": 1, "last_line": 14})
@@ -91,7 +96,7 @@ def lake(tmp_path: Path, signer: Signer) -> Path:
                       source={"input": "traffic", "first_line": 15, "last_line": 19})
     store.land_events("us", [governed_event(i, region="us") for i in range(30, 33)], "batch-2")
     store.land_alerts([alert(1), alert(2)], "batch-2")
-    return root
+    store.close()
 
 
 @pytest.fixture
