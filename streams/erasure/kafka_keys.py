@@ -37,6 +37,7 @@ from streams.erasure.keytable import (
     unwrap,
     wrap,
 )
+from streams.kafka.errors import TopicError
 from streams.kafka.topics import DEFAULT_SUBJECT_KEYS, bootstrap_servers, topic_configs
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ class KafkaSubjectKeyStore:
         self._ring = keyring
         self._config = {"bootstrap.servers": self.bootstrap, **(client_config or {})}
         self._table = KeyTable()
+        self._opened: dict[bytes, SubjectKey] = {}  # unwrapped winners, dropped on tombstone
         self._cond = threading.Condition()
         self._positions: dict[int, int] = {}  # next offset the reader will see
         self._partitions = 0
@@ -205,11 +207,15 @@ class KafkaSubjectKeyStore:
 
     def receipt_facts(self) -> dict[str, Any] | None:
         """Where keys were destroyed: the topic, the tombstones, the compaction bound."""
-        configs = topic_configs(self.bootstrap, self.topic, COMPACTION_CONFIGS,
-                                timeout=self.timeout)
+        try:
+            configs = topic_configs(self.bootstrap, self.topic, COMPACTION_CONFIGS,
+                                    timeout=self.timeout)
+            bound = compaction_bound(configs, self.tick_seconds)
+        except TopicError as exc:  # the keys are gone already: the receipt must still be written
+            configs, bound = {}, f"unknown: the topic's configs could not be read ({exc})"
         return {"store": "kafka", "topic": self.topic,
                 "tombstones": [{"partition": p, "offset": o} for p, o in self.tombstones],
-                "configs": configs, "bound": compaction_bound(configs, self.tick_seconds)}
+                "configs": configs, "bound": bound}
 
     # -- internals ---------------------------------------------------------------------
 
@@ -223,13 +229,18 @@ class KafkaSubjectKeyStore:
     def _resolve(self, tenant: str, subject_token: str) -> SubjectKey | None:
         with self._cond:
             found = self._table.winner(tenant, subject_token)
-        if found is None:
-            return None
+            opened = self._opened.get(found.rkey) if found is not None else None
+        if found is None or opened is not None:
+            return opened
         try:
-            return unwrap(self._ring, found.rkey, found.value)
+            opened = unwrap(self._ring, found.rkey, found.value)
         except SubjectKeyError as exc:
             raise SubjectKeyError(f"{exc} (topic {self.topic}[{found.position[0]}]@"
                                   f"{found.position[1]})") from None
+        with self._cond:
+            if self._table.winner(tenant, subject_token) == found:  # not destroyed meanwhile
+                self._opened[found.rkey] = opened
+        return opened
 
     def _read(self) -> None:
         from confluent_kafka import KafkaError
@@ -249,6 +260,8 @@ class KafkaSubjectKeyStore:
                         err = msg.error()
                         p = msg.partition()
                         if err is None:
+                            if msg.value() is None:
+                                self._opened.pop(msg.key(), None)
                             if msg.key() == TICK_KEY:
                                 pass
                             elif not self._table.apply(p, msg.offset(), msg.key(),
