@@ -94,13 +94,27 @@ class KafkaSubjectKeyStore:
         with self._start_lock:
             if self._thread is not None:
                 return self
-            from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
+            from confluent_kafka import (
+                OFFSET_BEGINNING,
+                Consumer,
+                KafkaException,
+                Producer,
+                TopicPartition,
+            )
+
+            if self._stop.is_set():
+                raise SubjectKeyStoreError(f"subject keys: the store of {self.topic} is closed")
 
             group = f"mcpgov-subject-keys-{uuid.uuid4().hex}"  # never joined: assign() only
             consumer = Consumer({**self._config, "group.id": group,
                                  "enable.auto.commit": False, "enable.partition.eof": True,
                                  "auto.offset.reset": "earliest"}, logger=_client_log)
-            meta = consumer.list_topics(self.topic, timeout=self.timeout)
+            try:
+                meta = consumer.list_topics(self.topic, timeout=self.timeout)
+            except KafkaException as exc:
+                consumer.close()
+                raise SubjectKeyStoreError(f"subject keys: no answer from {self.bootstrap} "
+                                           f"within {self.timeout:.0f}s: {exc.args[0]}") from None
             found = meta.topics.get(self.topic)
             if found is None or found.error is not None or not found.partitions:
                 consumer.close()
