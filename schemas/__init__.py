@@ -14,7 +14,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any
 
-NAMES: tuple[str, ...] = ("raw_event", "governed_event", "alert", "dead_letter")
+NAMES: tuple[str, ...] = ("raw_event", "governed_event", "alert", "dead_letter", "vault_entry")
 _HISTORY = re.compile(r"^(?P<name>[a-z_]+)\.v(?P<version>[1-9][0-9]*)\.avsc$")
 
 

@@ -54,7 +54,8 @@ JSON_FIELDS = {"raw_event": "message", "governed_event": "payload", "alert": "oc
 # Registry subjects are "<topic>-value" (TopicNameStrategy); governed events should
 # pass their regional topic, this is only the fallback.
 DEFAULT_TOPICS = {"raw_event": "mcp.events.raw", "governed_event": "mcp.events.governed",
-                  "alert": "mcp.alerts", "dead_letter": "mcp.events.dlq"}
+                  "alert": "mcp.alerts", "dead_letter": "mcp.events.dlq",
+                  "vault_entry": "mcp.vault"}
 
 
 def fingerprint(schema: Mapping[str, Any]) -> bytes:

@@ -182,18 +182,27 @@ def _count_lines(path: str) -> int | None:
 @sentinel_model_option
 @click.option("--regions", default="eu,us,uk,apac", show_default=True,
               help="Sentinel: regions whose governed topics to read.")
-def worker(stage: str, broker: str, app_id: str | None, data_dir: str | None, batch: int,
-           topic_prefix: str, lake: LakePath | None, session_timeout: float, policy: str | None,
-           keyring: str | None,
+@click.option("--subject-keys", "subject_keys", metavar="DIR|kafka|kafka:TOPIC",
+              envvar="MCPGOV_SUBJECT_KEYS",
+              help="Governor: also seal each tokenized value of a data subject into "
+                   "mcp.vault under the subject's key, from a folder or, with `kafka`, the "
+                   "compacted topic mcp.subject-keys on --broker (docs/erasure.md) "
+                   "[env MCPGOV_SUBJECT_KEYS; default: no vault].")
+@click.pass_context
+def worker(ctx: click.Context, stage: str, broker: str, app_id: str | None,
+           data_dir: str | None, batch: int, topic_prefix: str, lake: LakePath | None,
+           session_timeout: float, policy: str | None, keyring: str | None,
            detector_files: tuple[str, ...], ner: bool, loglevel: str,
-           rule_files: tuple[str, ...], model_path: str | None, regions: str) -> None:
+           rule_files: tuple[str, ...], model_path: str | None, regions: str,
+           subject_keys: str | None) -> None:
     """Run one pipeline stage as a Kafka worker; start several for scale.
 
     The governor reads mcp.events.raw and writes mcp.events.governed.<region>,
-    mcp.events.dlq and mcp.alerts. The lander reads the governed topics and
-    mcp.alerts and writes signed Parquet into --lake, committing offsets only
-    after the files are on disk. The sentinel reads the governed topics and
-    writes mcp.alerts, its state in a changelog-backed table (docs/sentinel.md).
+    mcp.events.dlq and mcp.alerts (and mcp.vault with --subject-keys). The lander
+    reads the governed topics, mcp.alerts and mcp.vault and writes signed Parquet
+    into --lake, committing offsets only after the files are on disk. The sentinel
+    reads the governed topics and writes mcp.alerts, its state in a changelog-backed
+    table (docs/sentinel.md).
     Workers with the same --app-id share the partitions between them. Stop with
     Ctrl-C or SIGTERM.
 
@@ -202,9 +211,13 @@ def worker(stage: str, broker: str, app_id: str | None, data_dir: str | None, ba
       mcpgov kafka start
       mcpgov topics create --broker 127.0.0.1:9092
       mcpgov worker governor --broker 127.0.0.1:9092
+      mcpgov worker governor --broker 127.0.0.1:9092 --subject-keys kafka
       mcpgov worker lander --broker 127.0.0.1:9092 --lake lake/
       mcpgov worker sentinel --broker 127.0.0.1:9092 --model sentinel-model.json
     """
+    given = ctx.get_parameter_source("subject_keys") == click.core.ParameterSource.COMMANDLINE
+    if stage != "governor" and subject_keys and given:
+        raise UsageError("--subject-keys is for the governor stage only")
     if stage == "lander":
         from streams.lander_command import run_worker
 
@@ -234,8 +247,19 @@ def worker(stage: str, broker: str, app_id: str | None, data_dir: str | None, ba
                             governed=governed_topics(names, parse_regions(regions)),
                             loglevel=loglevel)
         return
+    keys = None
+    if subject_keys:
+        import atexit
+
+        from streams.erasure.stores import open_subject_keys
+        from streams.keyring import load_keyring
+
+        keys = open_subject_keys(subject_keys, load_keyring(keyring), broker=broker,
+                                 topic_prefix=topic_prefix)
+        if hasattr(keys, "close"):
+            atexit.register(keys.close)
     governor = build_governor(policy=policy, keyring=keyring, detectors=list(detector_files),
-                              ner=ner)
+                              ner=ner, subject_keys=keys)
     app = make_app(broker, app_id=app_id, data_dir=str(folder),
                    broker_session_timeout=session_timeout,
                    broker_heartbeat_interval=min(3.0, session_timeout / 4))

@@ -4,7 +4,8 @@ The governor agent takes raw envelopes in batches (NER pays off over many texts)
 runs `Governor.process` in a worker thread so the event loop keeps heart-beating,
 and sends each outcome to its topic: the governed event to
 `mcp.events.governed.<region>` keyed by session, dead letters to `mcp.events.dlq`,
-alerts to `mcp.alerts`. Faust flushes the producer before it commits offsets, so a
+alerts to `mcp.alerts`, and (with a subject key store) vault entries to `mcp.vault`
+keyed by `tenant|subject_token`. Faust flushes the producer before it commits offsets, so a
 crash replays what was not yet acknowledged (at-least-once); governed events keep
 their event ids, alert and dead-letter ids are derived from their content, and the
 lander names files by offsets, so a replay does not duplicate what lands.
@@ -55,6 +56,7 @@ def governor_agent(app: faust.App, governor: Governor, topics: TopicNames | None
     raw = app.topic(names.raw, key_type=bytes, value_type=bytes)
     out_topics: dict[str, faust.TopicT] = {}
     dedupe = Deduper()
+    vaulted = Deduper()  # the same value of a subject, sealed again, is the same entry
 
     def topic(name: str) -> faust.TopicT:
         if name not in out_topics:
@@ -75,6 +77,11 @@ def governor_agent(app: faust.App, governor: Governor, topics: TopicNames | None
                     await topic(names.dlq).send(value=encode("dead_letter", out.dead_letter))
                     continue
                 assert out.event is not None and out.region is not None and out.key is not None
+                for entry in out.vault:
+                    if vaulted.first_time(vault_id(entry)):
+                        await topic(names.vault).send(
+                            key=f"{entry['tenant']}|{entry['subject_token']}".encode(),
+                            value=encode("vault_entry", {"schema_version": 1, **entry}))
                 key = out.key.encode("utf-8")
                 await topic(names.governed_for(out.region)).send(
                     key=key, value=encode("governed_event", out.event))
@@ -83,3 +90,8 @@ def governor_agent(app: faust.App, governor: Governor, topics: TopicNames | None
                         await topic(names.alerts).send(key=key, value=encode("alert", alert))
 
     return govern
+
+
+def vault_id(entry: dict[str, Any]) -> str:
+    """What makes a vault entry the same entry: whose value, which token, which key."""
+    return "|".join((entry["tenant"], entry["subject_token"], entry["token"], entry["key_id"]))

@@ -25,7 +25,7 @@ from streams.policy import Policy
 from streams.tokens import Tokenizer
 
 if TYPE_CHECKING:
-    from streams.erasure.keys import SubjectKeyStore
+    from streams.erasure.keys import SubjectKeys
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class Governor:
         ner: bool = True,
         max_bytes: int = MAX_EVENT_BYTES,
         max_depth: int = MAX_DEPTH,
-        subject_keys: SubjectKeyStore | None = None,
+        subject_keys: SubjectKeys | None = None,
     ) -> None:
         self.tokenizer = tokenizer
         self.subject_keys = subject_keys

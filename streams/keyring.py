@@ -71,6 +71,25 @@ class Keyring:
             cached = self._cache[(tenant, kid)] = hkdf.derive(master)
         return kid, cached
 
+    def wrapping_key(self, kid: str | None = None) -> tuple[str, bytes]:
+        """The (key id, key) that wraps subject data keys kept outside the lake.
+
+        Derived like a tenant key but under its own salt and info label, so it is
+        unrelated to any tokenization key; the Kafka subject key store seals every key
+        document with it (docs/erasure.md), so its topic alone reveals no key.
+        """
+        kid = kid or self.active
+        cached = self._cache.get(("\x00subject-key-wrap", kid))
+        if cached is None:
+            try:
+                master = self.keys[kid]
+            except KeyError:
+                raise KeyringError(f"key id {kid!r} is not in the keyring") from None
+            hkdf = HKDF(algorithm=hashes.SHA256(), length=_KEY_BYTES,
+                        salt=b"mcpgov-subject-keys-v1", info=b"mcpgov subject key wrapping")
+            cached = self._cache[("\x00subject-key-wrap", kid)] = hkdf.derive(master)
+        return kid, cached
+
     def rotate(self) -> str:
         """Add a new master key and make it active; old ids stay for old tokens."""
         kid = _next_kid(self.keys)

@@ -27,7 +27,15 @@ from typing import Any
 from streams import avro
 from streams.kafka.topics import TopicNames, bootstrap_servers
 from streams.lake.errors import LakeError
-from streams.lake.landing import Batch, Batches, Row, alert_rows, dead_letter, event_rows
+from streams.lake.landing import (
+    Batch,
+    Batches,
+    Row,
+    alert_rows,
+    dead_letter,
+    event_rows,
+    vault_rows,
+)
 from streams.lake.location import LakePath
 from streams.lake.signing import Signer
 from streams.lake.store import Lake
@@ -46,6 +54,12 @@ def governed_pattern(names: TopicNames) -> str:
 
 DEFAULT_PATTERN = governed_pattern(TopicNames())
 DEFAULT_ALERTS = TopicNames().alerts
+DEFAULT_VAULT = TopicNames().vault  # vault entries (docs/erasure.md) land under vault/
+
+
+def exact_pattern(topic: str) -> str:
+    """A regex subscription to one topic: unlike a plain name, a missing topic is no error."""
+    return f"^{re.escape(topic)}$"
 
 
 class LanderError(LakeError):
@@ -62,11 +76,13 @@ class LanderStats:
     dead_letters: int = 0
     flushes: int = 0
     seconds: float = 0.0
+    vault: int = 0
 
     def line(self) -> str:
         rate = self.records / self.seconds if self.seconds else 0.0
+        vault = f"{self.vault} vault entries, " if self.vault else ""
         return (f"lander: {self.records} records ({self.events} events, {self.alerts} alerts, "
-                f"{self.dead_letters} dead letters) in {self.flushes} flushes, "
+                f"{vault}{self.dead_letters} dead letters) in {self.flushes} flushes, "
                 f"{self.seconds:.1f}s, {rate:,.0f} records/s")
 
 
@@ -76,11 +92,13 @@ def run_lander(broker: str, lake: LakePath | str, *, signer: Signer,
                flush_events: int = 10_000, flush_seconds: float = 5.0,
                max_events: int | None = None, max_seconds: float | None = None,
                idle_seconds: float | None = None, stop_event: threading.Event | None = None,
-               consumer_config: dict[str, Any] | None = None) -> LanderStats:
+               consumer_config: dict[str, Any] | None = None,
+               vault_topic: str | None = DEFAULT_VAULT) -> LanderStats:
     """Land until stopped (stop_event, max_events, max_seconds or idle_seconds)."""
     from confluent_kafka import Consumer
 
     lander = _Lander(Lake(lake, signer), alerts_topic, flush_events, flush_seconds)
+    lander.vault_topic = vault_topic
     config = {"bootstrap.servers": bootstrap_servers(broker), "group.id": group_id,
               "enable.auto.commit": False, "auto.offset.reset": "earliest",
               "topic.metadata.refresh.interval.ms": 5000, **(consumer_config or {})}
@@ -88,7 +106,8 @@ def run_lander(broker: str, lake: LakePath | str, *, signer: Signer,
         config["group.instance.id"] = instance_id  # static membership: restarts skip rebalance
     consumer = Consumer(config, logger=_client_log)
     lander.consumer = consumer
-    consumer.subscribe([topics_pattern, alerts_topic], on_assign=lander.assigned,
+    vault = [exact_pattern(vault_topic)] if vault_topic else []
+    consumer.subscribe([topics_pattern, alerts_topic, *vault], on_assign=lander.assigned,
                        on_revoke=lander.revoked, on_lost=lander.revoked)
     began = time.monotonic()
     try:
@@ -126,6 +145,7 @@ class _Lander:
         self.stats = LanderStats()
         self.consumer: Any = None
         self.last_seen: float | None = None  # idle time counts from the first assignment
+        self.vault_topic: str | None = None
 
     def take(self, msg: Any) -> None:
         from confluent_kafka import KafkaError
@@ -149,6 +169,9 @@ class _Lander:
             if topic == self.alerts_topic:
                 row = alert_rows(avro.decode("alert", value))
                 self.stats.alerts += 1
+            elif topic == self.vault_topic:
+                row = vault_rows(avro.decode("vault_entry", value))
+                self.stats.vault += 1
             else:
                 row = event_rows(avro.decode("governed_event", value), topic.rsplit(".", 1)[-1])
                 self.stats.events += 1

@@ -35,6 +35,7 @@ def run_worker(broker: str, lake: LakePath | str, *, keyring: str | None = None,
     options = {k: v for k, v in options.items() if v is not None}
     options.setdefault("topics_pattern", governed_pattern(names))
     options.setdefault("alerts_topic", names.alerts)
+    options.setdefault("vault_topic", names.vault)
 
     logging.basicConfig(level=loglevel.upper(), format="%(asctime)s %(levelname)s %(message)s")
     signer = Signer.from_keyring(load_keyring(keyring, create=False))

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from streams.erasure import vault
 from streams.erasure.errors import Denied
-from streams.erasure.keys import SubjectKeyStore
+from streams.erasure.keys import SubjectKeys
 from streams.erasure.roles import Roles
 from streams.lake.errors import SigningKeyError
 from streams.lake.store import Lake
@@ -47,7 +47,7 @@ class Attempt:
         return f"Attempt(outcome={self.outcome!r}, tenant={self.tenant!r})"
 
 
-def decide(store: Lake, keys: SubjectKeyStore, roles: Roles, token: str,
+def decide(store: Lake, keys: SubjectKeys, roles: Roles, token: str,
            role: str) -> Attempt:
     """Allowed (with the value) or denied (with why), without logging anything."""
     found = [e for _, e in vault.entries(store.root, token=token)]
@@ -72,7 +72,7 @@ def decide(store: Lake, keys: SubjectKeyStore, roles: Roles, token: str,
                    subject_token=mine[0]["subject_token"])
 
 
-def detokenize(store: Lake, keys: SubjectKeyStore, roles: Roles, token: str, *, role: str,
+def detokenize(store: Lake, keys: SubjectKeys, roles: Roles, token: str, *, role: str,
                reason: str, now: datetime | None = None) -> str:
     """The value of `token`, or Denied; the attempt is in the lake before either."""
     if store.signer is None:

@@ -5,7 +5,8 @@ every tenant, every key id of the keyring); each (tenant, token) with a key in t
 loses it. No lake file changes, so `verify` still passes; the vault entries stay,
 unreadable. A signed erasure receipt under `<lake>/_receipts/` records the subject
 tokens (never the id), the key ids destroyed, the reason, the time and the vault files
-that held the subject's entries with their counts; `ropa` and `access-report` read it.
+that held the subject's entries with their counts (and, for the Kafka store, the topic,
+the tombstones and the compaction bound); `ropa` and `access-report` read it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from streams.erasure import vault
-from streams.erasure.keys import SubjectKeyStore
+from streams.erasure.keys import SubjectKeys
 from streams.keyring import Keyring
 from streams.lake.access import subject_tokens
 from streams.lake.atomic import write_atomic
@@ -39,6 +40,7 @@ class Erasure:
     files: list[dict[str, Any]] = field(default_factory=list)
     receipt: LakePath | None = None
     earlier: list[dict[str, Any]] = field(default_factory=list)
+    key_store: dict[str, Any] | None = None  # where the keys were destroyed, when not a folder
 
 
 def lake_tenants(lake: LakePath) -> list[str]:
@@ -52,7 +54,7 @@ def lake_tenants(lake: LakePath) -> list[str]:
     return sorted(found | vault.tenants(lake))
 
 
-def erase(store: Lake, ring: Keyring, keys: SubjectKeyStore, subject_id: str, *,
+def erase(store: Lake, ring: Keyring, keys: SubjectKeys, subject_id: str, *,
           tenant: str | None = None, reason: str = "", now: datetime | None = None) -> Erasure:
     """Destroy every key of the subject; write a signed receipt when one was destroyed."""
     if store.signer is None:
@@ -83,6 +85,11 @@ def erase(store: Lake, ring: Keyring, keys: SubjectKeyStore, subject_id: str, *,
             "method": "crypto-shredding: subject data keys overwritten and deleted",
             "subjects": result.destroyed, "vault_files": result.files,
             "entries": sum(counts.values())}
+    where = keys.receipt_facts()
+    if where is not None:  # a Kafka topic: tombstones, and how long the log may keep the key
+        body["method"] = (f"crypto-shredding: subject data keys tombstoned on the compacted "
+                          f"Kafka topic {where['topic']}")
+        body["key_store"] = result.key_store = where
     result.receipt = store.root / RECEIPTS / f"{receipt_id}.json"
     write_atomic(result.receipt, signed_line(body, store.signer) + b"\n")
     return result

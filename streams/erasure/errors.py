@@ -13,6 +13,10 @@ class SubjectKeyError(ErasureError, UsageError):
     """A subject key file is unreadable or malformed (exit 2)."""
 
 
+class SubjectKeyStoreError(ErasureError):
+    """The Kafka subject key store cannot answer: no topic, broker down, a timeout."""
+
+
 class RolesError(ErasureError, UsageError):
     """The detokenize roles file is missing or invalid (exit 2)."""
 

@@ -6,7 +6,8 @@ to make the same key both end up with the one that reached the disk first (the f
 is linked into place, never overwritten). `destroy` overwrites the file with random
 bytes, fsyncs and unlinks it: what a filesystem can promise, not what a flash
 controller or a backup can. The folder names only subject tokens, never subject ids.
-How the same store lives on Kafka (a compacted topic) is in docs/erasure.md.
+`SubjectKeys` is the interface the governor, `erase` and `detokenize` take; the same
+store on a compacted Kafka topic is `streams.erasure.kafka_keys` (docs/erasure.md).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 from streams.erasure.errors import SubjectKeyError
 from streams.lake.atomic import fsync_dir, temp_name
@@ -36,6 +38,25 @@ class SubjectKey:
 
     def __repr__(self) -> str:  # never print key material
         return f"SubjectKey(key_id={self.key_id!r})"
+
+
+class SubjectKeys(Protocol):
+    """A subject key store: this folder's, or the compacted Kafka topic's."""
+
+    def get(self, tenant: str, subject_token: str) -> SubjectKey | None:
+        """The subject's key, or None when there is none (never made, or destroyed)."""
+
+    def get_or_create(self, tenant: str, subject_token: str) -> SubjectKey:
+        """The subject's key, made when there is none; racing makers agree on one."""
+
+    def exists(self, tenant: str, subject_token: str) -> bool:
+        """Whether the subject has a key."""
+
+    def destroy(self, tenant: str, subject_token: str) -> SubjectKey | None:
+        """Destroy the subject's key; the id it had (no key material), or None."""
+
+    def receipt_facts(self) -> dict[str, Any] | None:
+        """What an erasure receipt says about where keys were destroyed (None: nothing)."""
 
 
 class SubjectKeyStore:
@@ -123,3 +144,7 @@ class SubjectKeyStore:
         fsync_dir(path.parent)
         self._cache.pop(path, None)
         return SubjectKey(found.key_id)
+
+    def receipt_facts(self) -> dict[str, Any] | None:
+        """None: a folder's erasure receipt keeps the shape it always had."""
+        return None

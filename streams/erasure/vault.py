@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from streams.erasure.keys import SubjectKey, SubjectKeyStore
+from streams.erasure.keys import SubjectKey, SubjectKeys
 from streams.lake.atomic import is_temp
 from streams.lake.location import LakePath, find, parquet_source
 from streams.lake.rows import day_of, safe
@@ -93,8 +93,7 @@ class VaultWriter:
         """One file per `vault/tenant=<t>/date=<d>` partition, named `name`, in manifests."""
         parts: dict[str, list[dict[str, Any]]] = {}
         for e in self._pending.values():
-            part = f"{VAULT}/tenant={safe(e['tenant'])}/date={day_of(e['time'])}"
-            parts.setdefault(part, []).append(_row(e))
+            parts.setdefault(vault_partition(e), []).append(vault_row(e))
         self._pending.clear()
         self.entries = 0
         return [store.land_rows(p, name, sorted(rows, key=lambda r: (r["time"], r["token"])),
@@ -102,7 +101,13 @@ class VaultWriter:
                 for p, rows in sorted(parts.items())]
 
 
-def _row(e: dict[str, Any]) -> dict[str, Any]:
+def vault_partition(e: dict[str, Any]) -> str:
+    """`vault/tenant=<t>/date=<d>`: the lake partition of one entry."""
+    return f"{VAULT}/tenant={safe(e['tenant'])}/date={day_of(e['time'])}"
+
+
+def vault_row(e: dict[str, Any]) -> dict[str, Any]:
+    """The lake row of one entry (the runner's and the Kafka lander's alike)."""
     time = datetime.fromisoformat(str(e["time"]).replace("Z", "+00:00"))
     return {**{k: e.get(k) for k in VAULT_SCHEMA.names}, "time": time}
 
@@ -132,7 +137,7 @@ def tenants(lake: LakePath) -> set[str]:
     return found
 
 
-def sealer(store: SubjectKeyStore, tenant: str, subject_token: str, event_id: str, time: str,
+def sealer(store: SubjectKeys, tenant: str, subject_token: str, event_id: str, time: str,
            out: list[dict[str, Any]]) -> Callable[[str, str, str], None]:
     """A callback for `minimize`: seal each tokenized value into `out`, once per token."""
     seen: set[str] = set()

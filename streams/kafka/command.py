@@ -201,16 +201,22 @@ def _overrides(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--regions", default="eu,us,uk,apac", show_default=True,
               help="Comma-separated landing regions; one governed topic each.")
 @click.option("--partitions", type=click.IntRange(min=1), default=None,
-              help="Partitions of every topic (default: 6 for events, 3 alerts, 1 DLQ).")
+              help="Partitions of every topic (default: 6 for events and the vault, 3 "
+                   "alerts, 1 DLQ and subject keys).")
 @click.option("--replication-factor", type=click.IntRange(min=1), default=1, show_default=True,
               help="Replicas per partition; 3 or more also sets min.insync.replicas=2.")
 @click.option("--prefix", default="", help="Prefix before every default topic name.")
 @click.option("--name", "names", multiple=True, metavar="KEY=TOPIC",
-              help="Override one name: raw, governed (with {region}), alerts or dlq.")
+              help="Override one name: raw, governed (with {region}), alerts, dlq, vault "
+                   "or subject_keys.")
 @_timeout
 def topics_create(broker: str, regions: str, partitions: int | None, replication_factor: int,
                   prefix: str, names: tuple[str, ...], timeout: float) -> None:
     """Create the contract's topics that are missing (safe to run again).
+
+    Besides the contract's, mcp.vault and the compacted mcp.subject-keys of
+    erasure on Kafka (docs/erasure.md), which stay empty unless a governor runs
+    with --subject-keys kafka.
 
     \b
     Example:

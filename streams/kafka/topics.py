@@ -52,27 +52,46 @@ class TopicNames:
     governed: str = "mcp.events.governed.{region}"
     alerts: str = "mcp.alerts"
     dlq: str = "mcp.events.dlq"
+    vault: str = "mcp.vault"
+    subject_keys: str = "mcp.subject-keys"
 
     @classmethod
     def build(cls, prefix: str = "", overrides: Mapping[str, str] | None = None) -> TopicNames:
         """Defaults with `prefix` in front; an override replaces a whole name (no prefix)."""
         default = cls()
-        values = {k: prefix + getattr(default, k) for k in ("raw", "governed", "alerts", "dlq")}
+        values = {k: prefix + getattr(default, k) for k in _KEYS}
         for key, name in (overrides or {}).items():
             if key not in values:
                 raise InvalidTopicSpec(f"unknown topic key {key!r}: use raw, governed, "
-                                       "alerts or dlq")
+                                       "alerts, dlq, vault or subject_keys")
             values[key] = name
         if "{region}" not in values["governed"]:
             raise InvalidTopicSpec("the governed topic name must contain '{region}'")
         names = cls(**values)
-        for name in (names.raw, names.governed_for("eu"), names.alerts, names.dlq):
+        for name in (names.raw, names.governed_for("eu"), names.alerts, names.dlq,
+                     names.vault, names.subject_keys):
             check_topic_name(name)
         return names
 
     def governed_for(self, region: str) -> str:
         """The governed topic of one landing region."""
         return self.governed.replace("{region}", check_region(region))
+
+
+_KEYS = ("raw", "governed", "alerts", "dlq", "vault", "subject_keys")
+DEFAULT_SUBJECT_KEYS = TopicNames.subject_keys
+DEFAULT_VAULT = TopicNames.vault
+# The subject key store's compaction (docs/erasure.md): how long a destroyed key's record
+# may stay in the log is bounded by max.compaction.lag.ms (segment.ms no longer, so the
+# segment holding a tombstone rolls in time) plus the store's roll tick and a cleaner pass.
+SUBJECT_KEYS_CONFIG = {
+    "cleanup.policy": "compact",
+    "segment.ms": str(12 * HOUR_MS),
+    "max.compaction.lag.ms": str(12 * HOUR_MS),
+    "min.compaction.lag.ms": "0",
+    "min.cleanable.dirty.ratio": "0.1",
+    "delete.retention.ms": str(DAY_MS),
+}
 
 
 def check_region(region: str) -> str:
@@ -129,6 +148,15 @@ def contract_topics(regions: Iterable[str] = DEFAULT_REGIONS, *,
         names.dlq, parts(1),
         {**zstd, "retention.ms": str(14 * DAY_MS), "max.message.bytes": str(MAX_MESSAGE_BYTES)},
         f"rejected input, redacted, with the reason; 14 days for operators to replay; {_PROD}"))
+    specs.append(TopicSpec(
+        names.vault, parts(DEFAULT_PARTITIONS), {**zstd, "retention.ms": str(7 * DAY_MS)},
+        "vault entries (AES-GCM ciphertext under each data subject's key, never a value), "
+        f"keyed by tenant|subject_token; 7 days to replay into the lake like governed; {_PROD}"))
+    specs.append(TopicSpec(
+        names.subject_keys, parts(1), dict(SUBJECT_KEYS_CONFIG),
+        "subject data keys, wrapped under the keyring, one record per candidate key, "
+        "compacted; a destroyed key leaves the log within max.compaction.lag.ms plus a "
+        f"cleaner pass (docs/erasure.md); {_PROD}, unclean.leader.election.enable=false"))
     return specs
 
 
@@ -190,6 +218,23 @@ def create_topics(bootstrap: str, specs: Sequence[TopicSpec], replication_factor
             raise TopicError(f"could not create topic {name} on {bootstrap}: {reason}") from exc
         created.append(name)
     return sorted(created, key=[s.name for s in specs].index)
+
+
+def topic_configs(bootstrap: str, topic: str, names: Sequence[str],
+                  timeout: float = 10.0) -> dict[str, str]:
+    """The named configs of a topic as the broker reports them (defaults included)."""
+    from confluent_kafka import KafkaException
+    from confluent_kafka.admin import ConfigResource
+
+    resource = ConfigResource(ConfigResource.Type.TOPIC, topic)
+    admin = _admin(bootstrap)  # keep a reference: the future dies with the client
+    try:
+        found = admin.describe_configs([resource], request_timeout=timeout)
+        entries = found[resource].result(timeout=timeout)
+    except KafkaException as exc:
+        raise TopicError(f"could not read the configs of topic {topic} on {bootstrap}: "
+                         f"{exc.args[0]}") from exc
+    return {n: str(entries[n].value) for n in names if n in entries}
 
 
 def list_topics(bootstrap: str, timeout: float = 10.0,

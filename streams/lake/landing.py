@@ -93,6 +93,13 @@ def alert_rows(record: dict[str, Any]) -> Row:
     return alert_partition(day_of(record["time"])), alert_row(record), ALERT_SCHEMA
 
 
+def vault_rows(record: dict[str, Any]) -> Row:
+    """(lake partition, row, schema) of a vault entry: `vault/tenant=<t>/date=<d>`."""
+    from streams.erasure.vault import VAULT_SCHEMA, vault_partition, vault_row
+
+    return vault_partition(record), vault_row(record), VAULT_SCHEMA
+
+
 class Batches:
     """Open batches per topic-partition, closed ones waiting to flush, and replay plans."""
 

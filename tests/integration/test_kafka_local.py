@@ -107,11 +107,16 @@ def test_create_topics_sets_configs_and_is_idempotent(kafka_bootstrap, kafka_nam
     resources = [ConfigResource(ResourceType.TOPIC, s.name) for s in specs]
     configs = {r.name: f.result(timeout=10) for r, f in admin.describe_configs(resources).items()}
     expected_days = {names.raw: 1, names.governed_for("eu"): 7, names.governed_for("us"): 7,
-                     names.alerts: 30, names.dlq: 14}
+                     names.alerts: 30, names.dlq: 14, names.vault: 7}
     for name, days in expected_days.items():
         assert configs[name]["retention.ms"].value == str(days * DAY_MS), name
         assert configs[name]["compression.type"].value == "zstd", name
     assert configs[names.raw]["max.message.bytes"].value == str(8 * 1024 * 1024)
+    keys = configs[names.subject_keys]
+    assert keys["cleanup.policy"].value == "compact"
+    assert keys["max.compaction.lag.ms"].value == keys["segment.ms"].value == str(DAY_MS // 2)
+    assert keys["delete.retention.ms"].value == str(DAY_MS)
+    assert keys["min.cleanable.dirty.ratio"].value == "0.1"
 
 
 FAUST_APP = textwrap.dedent("""
@@ -207,7 +212,7 @@ def test_status_and_stop_when_nothing_runs(tmp_path):
         (["--broker", "127.0.0.1:9", "--name", "raw"],
          "Error: invalid --name 'raw': use KEY=TOPIC, e.g. raw=acme.raw"),
         (["--broker", "127.0.0.1:9", "--name", "audit=x"],
-         "Error: unknown topic key 'audit': use raw, governed, alerts or dlq"),
+         "Error: unknown topic key 'audit': use raw, governed, alerts, dlq, vault or subject_keys"),
     ],
 )
 def test_topics_create_usage_errors(args, message):
@@ -244,7 +249,8 @@ def test_topics_create_and_list_commands(kafka_bootstrap, kafka_names):
             "--partitions", "1", "--prefix", kafka_names.prefix]
     names = [kafka_names.prefix + n for n in ("mcp.events.raw", "mcp.events.governed.eu",
                                               "mcp.events.governed.uk", "mcp.alerts",
-                                              "mcp.events.dlq")]
+                                              "mcp.events.dlq", "mcp.vault",
+                                              "mcp.subject-keys")]
     first = run("topics", "create", *args)
     assert (first.exit_code, first.stdout) == (0, "".join(f"created {n}\n" for n in names))
     again = run("topics", "create", *args)

@@ -8,6 +8,7 @@ from streams.errors import UsageError
 from streams.kafka.errors import InvalidTopicSpec
 from streams.kafka.topics import (
     DAY_MS,
+    DEFAULT_PARTITIONS,
     DEFAULT_REGIONS,
     TopicNames,
     bootstrap_servers,
@@ -30,8 +31,28 @@ def test_default_topics_follow_the_contract():
         "mcp.events.governed.apac",
         "mcp.alerts",
         "mcp.events.dlq",
+        "mcp.vault",
+        "mcp.subject-keys",
     ]
     assert DEFAULT_REGIONS == ("eu", "us", "uk", "apac")
+
+
+def test_the_subject_key_topic_is_compacted_with_a_finite_erasure_bound():
+    spec = by_name(contract_topics())["mcp.subject-keys"]
+    assert spec.partitions == 1
+    assert spec.config["cleanup.policy"] == "compact"
+    assert "retention.ms" not in spec.config  # compaction only: keys live until destroyed
+    lag = int(spec.config["max.compaction.lag.ms"])
+    assert 0 < lag <= DAY_MS  # Kafka's default (Long.MAX_VALUE) would be no bound at all
+    assert int(spec.config["segment.ms"]) <= lag  # the tombstone's segment rolls in time
+    assert int(spec.config["delete.retention.ms"]) == DAY_MS
+    assert 0 < float(spec.config["min.cleanable.dirty.ratio"]) < 0.5
+
+
+def test_the_vault_topic_is_kept_like_governed():
+    specs = by_name(contract_topics())
+    assert specs["mcp.vault"].config == specs["mcp.events.governed.eu"].config
+    assert specs["mcp.vault"].partitions == DEFAULT_PARTITIONS
 
 
 @pytest.mark.parametrize(
@@ -55,7 +76,8 @@ def test_retention_compression_and_partitions(name, retention_days, partitions):
 
 
 def test_raw_is_kept_shortest_of_all():
-    retention = {s.name: int(s.config["retention.ms"]) for s in contract_topics()}
+    retention = {s.name: int(s.config["retention.ms"]) for s in contract_topics()
+                 if "retention.ms" in s.config}
     assert min(retention, key=retention.__getitem__) == "mcp.events.raw"
     assert retention["mcp.events.raw"] == 24 * 3_600_000
 
@@ -70,7 +92,7 @@ def test_regions_and_partitions_are_configurable():
     specs = contract_topics(["eu", "ch", "eu"], partitions=2)
     assert [s.name for s in specs] == [
         "mcp.events.raw", "mcp.events.governed.eu", "mcp.events.governed.ch",
-        "mcp.alerts", "mcp.events.dlq",
+        "mcp.alerts", "mcp.events.dlq", "mcp.vault", "mcp.subject-keys",
     ]
     assert {s.partitions for s in specs} == {2}
 
@@ -88,19 +110,25 @@ def test_prefix_applies_to_every_default_name():
     assert names.governed_for("uk") == "acme.mcp.events.governed.uk"
     assert names.alerts == "acme.mcp.alerts"
     assert names.dlq == "acme.mcp.events.dlq"
+    assert names.vault == "acme.mcp.vault"
+    assert names.subject_keys == "acme.mcp.subject-keys"
 
 
 def test_overrides_replace_whole_names():
     names = TopicNames.build(prefix="acme.", overrides={
         "raw": "gw.raw", "governed": "lake.{region}.events", "dlq": "ops.dead"})
     specs = contract_topics(["eu"], names=names)
-    assert [s.name for s in specs] == ["gw.raw", "lake.eu.events", "acme.mcp.alerts", "ops.dead"]
+    assert [s.name for s in specs] == ["gw.raw", "lake.eu.events", "acme.mcp.alerts", "ops.dead",
+                                       "acme.mcp.vault", "acme.mcp.subject-keys"]
+    names = TopicNames.build(overrides={"subject_keys": "keys.compacted", "vault": "v"})
+    assert (names.subject_keys, names.vault) == ("keys.compacted", "v")
 
 
 @pytest.mark.parametrize(
     ("prefix", "overrides", "message"),
     [
-        ("", {"audit": "x"}, "unknown topic key 'audit': use raw, governed, alerts or dlq"),
+        ("", {"audit": "x"}, "unknown topic key 'audit': use raw, governed, alerts, dlq, "
+                            "vault or subject_keys"),
         ("", {"governed": "governed.all"}, "the governed topic name must contain '{region}'"),
         ("bad prefix ", {}, "invalid topic name 'bad prefix mcp.events.raw': use 1-249 "
                            "characters among A-Z a-z 0-9 . _ -"),

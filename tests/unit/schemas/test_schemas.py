@@ -28,6 +28,7 @@ RELEASED = {
     ("governed_event", 1): "fa5aa2d3f7fa231e",
     ("alert", 1): "77ad7ebb3fcaf8bf",
     ("dead_letter", 1): "1f30c4033dd4c439",
+    ("vault_entry", 1): "00ac225044580354",
 }
 # (name, released version) -> why data written with the current schema may not be
 # readable by that release. Empty: every change so far is fully compatible.
@@ -38,7 +39,8 @@ FORWARD_EXCEPTIONS: dict[tuple[str, int], str] = {}
 
 
 def test_loader_names_and_fresh_copies():
-    assert schemas.NAMES == ("raw_event", "governed_event", "alert", "dead_letter")
+    assert schemas.NAMES == ("raw_event", "governed_event", "alert", "dead_letter",
+                             "vault_entry")
     first = schemas.load("raw_event")
     first["name"] = "changed"
     assert schemas.load("raw_event")["name"] == "RawEvent"
