@@ -130,15 +130,24 @@ _S3_ENV = {"AWS_ACCESS_KEY_ID": "mcpgov-test", "AWS_SECRET_ACCESS_KEY": "mcpgov-
 
 
 @pytest.fixture
-def s3_lake(s3_endpoint: str) -> str:
+def s3_lake(s3_endpoint: str) -> Iterator[str]:
     """The URI of an empty lake in a fresh bucket of the loopback S3 server."""
     import pyarrow.fs as pafs
 
     bucket = f"lake-{uuid.uuid4().hex[:12]}"
     pafs.S3FileSystem(endpoint_override=s3_endpoint, scheme="http", region="us-east-1",
                       allow_bucket_creation=True).create_dir(bucket)
-    return (f"s3://{bucket}/lake?endpoint_override={s3_endpoint}&scheme=http"
-            "&region=us-east-1")
+    yield (f"s3://{bucket}/lake?endpoint_override={s3_endpoint}&scheme=http"
+           "&region=us-east-1")
+    _release_leases()
+
+
+def _release_leases() -> None:
+    """Give back the write leases in-process commands (CliRunner) still hold, while the
+    server is up: at exit, releasing them against a stopped server only waits on retries."""
+    from streams.lake import lease
+
+    lease._release_all()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
