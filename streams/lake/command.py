@@ -21,10 +21,8 @@ class LakeParam(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> LakePath:
-        if isinstance(value, Path | ObjectPath):
-            return value
         try:
-            return lake_location(str(value))
+            return lake_location(value if isinstance(value, Path | ObjectPath) else str(value))
         except UsageError as exc:
             self.fail(str(exc), param, ctx)
 

@@ -74,7 +74,10 @@ def hold(lake: ObjectPath, tree: str, *, wait: float = WAIT_SECONDS,
 
 def release(lake: ObjectPath, tree: str, *, owner: str = OWNER) -> None:
     """Give `tree` back (only if we still hold it), so the next writer need not wait."""
-    path = lease_path(lake, tree)
+    _give_back(lease_path(lake, tree), owner)
+
+
+def _give_back(path: ObjectPath, owner: str) -> None:
     with _lock:
         if _held.pop((path, owner), None) is None:
             return
@@ -86,19 +89,18 @@ def release(lake: ObjectPath, tree: str, *, owner: str = OWNER) -> None:
 def _release_all() -> None:
     for path, owner in list(_held):
         try:
-            release(path.parent.parent.parent, path.name.removesuffix(".json"), owner=owner)
+            _give_back(path, owner)
         except OSError:
             pass  # it lapses on its own
 
 
 def _read(path: ObjectPath) -> dict[str, Any] | None:
+    """The lease's holder and expiry; None when there is none (or a torn, foreign object)."""
     try:
         doc = json.loads(path.read_bytes())
         return {"owner": str(doc["owner"]), "expires": float(doc["expires"])}
-    except FileNotFoundError:
+    except (FileNotFoundError, ValueError, KeyError, TypeError):
         return None
-    except (ValueError, KeyError, TypeError):
-        return None  # a torn or foreign lease object is no lease
 
 
 def _write(path: ObjectPath, owner: str, expires: float) -> None:

@@ -143,9 +143,17 @@ class ObjectPath:
         return (p for p in self._walk() if fnmatch.fnmatchcase(p.name, pattern))
 
     def glob(self, pattern: str) -> Iterator[ObjectPath]:
-        """Files matching a relative pattern segment by segment, as `Path.glob` does."""
+        """Files matching a relative pattern segment by segment, as `Path.glob` does.
+
+        Only what is below the pattern's literal leading folders is listed (for
+        `events/region=*/...`, the `events/` prefix), not the whole lake.
+        """
         want = pattern.strip("/").split("/")
-        for p in self._walk():
+        fixed = 0
+        while fixed < len(want) - 1 and not any(c in want[fixed] for c in "*?["):
+            fixed += 1
+        base = self / "/".join(want[:fixed]) if fixed else self
+        for p in base._walk():
             have = p.relative_to(self).parts
             if len(have) == len(want) and all(fnmatch.fnmatchcase(h, w)
                                               for h, w in zip(have, want, strict=True)):
@@ -214,9 +222,10 @@ def is_uri(where: str) -> bool:
     return len(scheme) > 1 and scheme not in LOCAL_SCHEMES  # "C:" is a drive, not a scheme
 
 
-def lake_location(where: str | Path) -> LakePath:
-    """A local folder as a `Path` (also for `file://`), anything else through pyarrow."""
-    if isinstance(where, Path):
+def lake_location(where: str | LakePath) -> LakePath:
+    """A local folder as a `Path` (also for `file://`), anything else through pyarrow;
+    a lake already opened is returned as it is."""
+    if isinstance(where, Path | ObjectPath):
         return where
     if urlsplit(where).scheme == "file":
         return Path(urlsplit(where).path)

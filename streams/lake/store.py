@@ -42,7 +42,7 @@ class Lake:
     manifest."""
 
     def __init__(self, root: LakePath | str, signer: Signer | None = None) -> None:
-        self.root = lake_location(root) if isinstance(root, str) else root
+        self.root = lake_location(root)
         self.signer = signer
         self._manifests: dict[str, Manifest] = {}
         if signer is not None:

@@ -7,22 +7,15 @@ must say so rather than silently disable the learned rules.
 
 from __future__ import annotations
 
-from streams.errors import MCPGovError, UsageError
+from streams.errors import ConfigFieldError, MCPGovError, UsageError
 
 
 class SentinelError(MCPGovError):
     """Root of the errors the sentinel raises on purpose."""
 
 
-class RuleConfigError(SentinelError, UsageError):
+class RuleConfigError(SentinelError, ConfigFieldError, UsageError):
     """A rule file is unusable: carries the file, the field path and the reason."""
-
-    def __init__(self, source: str, field: str, reason: str) -> None:
-        self.source = source
-        self.field = field
-        self.reason = reason
-        where = f"{source}: {field}" if field else source
-        super().__init__(f"{where}: {reason}")
 
 
 class ModelError(SentinelError, UsageError):

@@ -91,7 +91,7 @@ def lake_events(lake: LakePath | str, *, exclude_rules: Iterable[str] = (),
     sessions with an alert of one of `exclude_rules` are left out."""
     from streams.lake.query import connect
 
-    root = lake_location(lake) if isinstance(lake, str) else lake
+    root = lake_location(lake)
     if not any(root.glob("events/region=*/tenant=*/date=*/*.parquet")):
         raise TrainingError(f"no events in the lake at {root} (expected "
                             "events/region=*/tenant=*/date=*/*.parquet)")

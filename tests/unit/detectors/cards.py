@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from detectors.validators import luhn_check_digit
+from streams.generate.cards import GROUPS, group
+
+__all__ = ["GROUPINGS", "NETWORKS", "card", "group", "spoil"]
 
 NETWORKS: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {
     "visa": (("4",), (13, 16, 19)),
@@ -19,31 +22,14 @@ NETWORKS: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {
     ),
 }
 
-GROUPINGS: dict[int, tuple[tuple[int, ...], ...]] = {
-    12: ((4, 4, 4),),
-    13: ((4, 4, 5), (4, 3, 3, 3)),
-    14: ((4, 6, 4),),
-    15: ((4, 6, 5),),
-    16: ((4, 4, 4, 4),),
-    17: ((4, 4, 4, 5),),
-    18: ((4, 4, 4, 6),),
-    19: ((4, 4, 4, 4, 3), (6, 13)),
-}
+# how numbers of each length are grouped when written: the generator's own table
+GROUPINGS = GROUPS
 
 
 def card(prefix: str, length: int, fill: str = "0") -> str:
     """A Luhn-valid number: prefix, filler digits, check digit."""
     body = (prefix + fill * length)[: length - 1]
     return body + luhn_check_digit(body)
-
-
-def group(digits: str, sizes: tuple[int, ...], sep: str) -> str:
-    """Split `digits` into groups of `sizes`, joined by `sep`."""
-    out, i = [], 0
-    for size in sizes:
-        out.append(digits[i : i + size])
-        i += size
-    return sep.join(out)
 
 
 def spoil(number: str) -> str:

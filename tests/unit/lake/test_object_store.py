@@ -1,9 +1,10 @@
-"""A lake in an object store (S3, through pyarrow) behaves as a local lake does.
+"""A lake in an object store (S3 or GCS, through pyarrow) behaves as a local lake does.
 
-The store is moto's S3 server on 127.0.0.1 (a real HTTP endpoint: pyarrow lists,
-uploads, ranges and deletes over the wire). Same input to a local folder and to an
-S3 URI must give the same answers; `verify` catches the same tampering; retention,
-detokenize and erase work there; two writers never share a tree's manifests.
+The stores are moto's S3 server and fake-gcs-server on 127.0.0.1 (real HTTP APIs:
+pyarrow lists, uploads, ranges and deletes over the wire); the `bucket` tests run on
+both. Same input to a local folder and to a bucket must give the same answers;
+`verify` catches the same tampering; retention, detokenize and erase work there; two
+writers never share a tree's manifests.
 """
 
 from __future__ import annotations
@@ -54,53 +55,58 @@ def govern(traffic: Path, lake: str, keyring_file: Path, *extra: str) -> None:
     assert result.exit_code == 0, result.stderr
 
 
+@pytest.fixture(params=["s3_lake", "gcs_lake"])
+def bucket(request: pytest.FixtureRequest) -> str:
+    """An empty lake URI in S3 (moto) or GCS (fake-gcs-server), both on loopback."""
+    return str(request.getfixturevalue(request.param))
+
+
 def verify(lake: str, keyring_file: Path) -> Result:
     return cli("verify", "--lake", lake, "--keyring", str(keyring_file))
 
 
-def test_the_same_input_gives_the_same_lake_answers_locally_and_in_s3(
-        traffic: Path, tmp_path: Path, s3_lake: str, keyring_file: Path) -> None:
+def test_the_same_input_gives_the_same_lake_answers_locally_and_in_a_bucket(
+        traffic: Path, tmp_path: Path, bucket: str, keyring_file: Path) -> None:
     local = str(tmp_path / "lake")
     govern(traffic, local, keyring_file)
-    govern(traffic, s3_lake, keyring_file)
+    govern(traffic, bucket, keyring_file)
     for sql in ("SELECT event_id, region, tenant, date, tool, data_classes, payload "
                 "FROM events ORDER BY event_id",
-                "SELECT alert_id, rule_id, date FROM alerts ORDER BY alert_id",
+                "SELECT alert_id, rule_id, severity, date FROM alerts ORDER BY alert_id",
                 "SELECT count(*) AS n FROM events_raw"):
-        here, there = query(local, sql), query(s3_lake, sql)
+        here, there = query(local, sql), query(bucket, sql)
         assert here == there and here, sql
     # the files really are objects in the bucket, under the Hive layout
-    root = lake_location(s3_lake)
+    root = lake_location(bucket)
     assert isinstance(root, ObjectPath)
     names = [p.relative_to(root).as_posix() for p in root.glob("events/*/*/*/*.parquet")]
     assert names and all(n.startswith("events/region=") for n in names)
-    ok_local, ok_s3 = verify(local, keyring_file), verify(s3_lake, keyring_file)
-    assert ok_local.exit_code == 0 and ok_s3.exit_code == 0, ok_s3.stderr
-    assert ok_s3.stdout.split("; root")[0] == ok_local.stdout.split("; root")[0]
+    ok_local, ok_bucket = verify(local, keyring_file), verify(bucket, keyring_file)
+    assert ok_local.exit_code == 0 and ok_bucket.exit_code == 0, ok_bucket.stderr
+    assert ok_bucket.stdout.split("; root")[0] == ok_local.stdout.split("; root")[0]
 
 
-def test_landing_the_same_batch_again_in_s3_adds_nothing(s3_lake: str, ring: Keyring) -> None:
+def test_landing_the_same_batch_again_in_a_bucket_adds_nothing(bucket: str, ring: Keyring) -> None:
     events = [governed_event(i) for i in range(12)]
-    store = Lake(s3_lake, Signer.from_keyring(ring))
+    store = Lake(bucket, Signer.from_keyring(ring))
     store.land_events("eu", events, "batch-1")
     root = store.root
     manifest = root / "_manifests" / ACME / "manifest.jsonl"
     before = manifest.read_bytes()
-    Lake(s3_lake, Signer.from_keyring(ring)).land_events("eu", events, "batch-1")  # a replay
+    Lake(bucket, Signer.from_keyring(ring)).land_events("eu", events, "batch-1")  # a replay
     assert manifest.read_bytes() == before and before.count(b"\n") == 1
-    Lake(s3_lake, Signer.from_keyring(ring)).land_events("eu", events[:5], "batch-1")
+    Lake(bucket, Signer.from_keyring(ring)).land_events("eu", events[:5], "batch-1")
     lines = [json.loads(line) for line in manifest.read_bytes().splitlines()]
     assert [(e["seq"], e["supersedes"]) for e in lines] == [(0, None), (1, 0)]
 
 
 @pytest.fixture
-def signed_s3(s3_lake: str, ring: Keyring) -> ObjectPath:
-    store = Lake(s3_lake, Signer.from_keyring(ring))
+def signed_bucket(bucket: str, ring: Keyring) -> ObjectPath:
+    store = Lake(bucket, Signer.from_keyring(ring))
     store.land_events("eu", [governed_event(i) for i in range(10)], "batch-1")
     store.land_events("eu", [governed_event(i) for i in range(20, 25)], "batch-2")
     store.land_alerts([alert(1), alert(2)], "batch-2")
-    leases.release(store.root, "events")  # type: ignore[arg-type]
-    leases.release(store.root, "alerts")  # type: ignore[arg-type]
+    store.close()
     assert isinstance(store.root, ObjectPath)
     return store.root
 
@@ -110,80 +116,82 @@ def problems(result: Result) -> list[str]:
     return [line.strip() for line in result.stderr.splitlines()[1:]]
 
 
-def test_verify_catches_a_modified_byte_in_s3(signed_s3: ObjectPath, s3_lake: str,
+def test_verify_catches_a_modified_byte_in_a_bucket(signed_bucket: ObjectPath, bucket: str,
                                                keyring_file: Path) -> None:
-    assert verify(s3_lake, keyring_file).exit_code == 0
-    target = signed_s3 / ACME / "batch-1.parquet"
+    assert verify(bucket, keyring_file).exit_code == 0
+    target = signed_bucket / ACME / "batch-1.parquet"
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0x01
     target.write_bytes(bytes(data))
-    assert problems(verify(s3_lake, keyring_file)) == [
+    assert problems(verify(bucket, keyring_file)) == [
         f"modified: {ACME}/batch-1.parquet: content differs from manifest entry 0 "
         f"(size {len(data)}, recorded {len(data)})"]
 
 
-def test_verify_catches_deleted_and_inserted_objects_in_s3(
-        signed_s3: ObjectPath, s3_lake: str, keyring_file: Path) -> None:
-    (signed_s3 / ACME / "batch-2.parquet").unlink()
-    (signed_s3 / ACME / "extra.parquet").write_bytes(
-        (signed_s3 / ACME / "batch-1.parquet").read_bytes())
-    assert problems(verify(s3_lake, keyring_file)) == [
+def test_verify_catches_deleted_and_inserted_objects_in_a_bucket(
+        signed_bucket: ObjectPath, bucket: str, keyring_file: Path) -> None:
+    (signed_bucket / ACME / "batch-2.parquet").unlink()
+    (signed_bucket / ACME / "extra.parquet").write_bytes(
+        (signed_bucket / ACME / "batch-1.parquet").read_bytes())
+    assert problems(verify(bucket, keyring_file)) == [
         f"unlisted: {ACME}/extra.parquet: not in any manifest",
         f"missing: {ACME}/batch-2.parquet: listed by manifest entry 1, not on disk"]
 
 
-def test_verify_catches_a_truncated_manifest_in_s3(signed_s3: ObjectPath, s3_lake: str,
+def test_verify_catches_a_truncated_manifest_in_a_bucket(signed_bucket: ObjectPath, bucket: str,
                                                     keyring_file: Path) -> None:
-    manifest = signed_s3 / "_manifests" / ACME / "manifest.jsonl"
+    manifest = signed_bucket / "_manifests" / ACME / "manifest.jsonl"
     lines = manifest.read_bytes().splitlines(keepends=True)
     manifest.write_bytes(b"".join(lines[:-1]))
-    found = problems(verify(s3_lake, keyring_file))
+    found = problems(verify(bucket, keyring_file))
     assert any("truncated: head.json records 2 entries, the manifest holds 1" in p
                for p in found), found
 
 
 def test_retention_removes_expired_objects_with_a_receipt_and_verify_still_passes(
-        signed_s3: ObjectPath, s3_lake: str, keyring_file: Path) -> None:
-    result = cli("retention", "apply", "--lake", s3_lake, "--keyring", str(keyring_file),
+        signed_bucket: ObjectPath, bucket: str, keyring_file: Path) -> None:
+    assert list(signed_bucket.glob("events/*/*/*/*.parquet"))
+    result = cli("retention", "apply", "--lake", bucket, "--keyring", str(keyring_file),
                  "--now", "2045-01-01T00:00:00Z")
     assert result.exit_code == 0, result.stderr
     assert "removed " in result.stdout and "receipt _receipts/" in result.stdout
-    assert not list(signed_s3.glob("events/*/*/*/*.parquet"))
-    assert list(signed_s3.glob("_receipts/*.json"))
-    ok = verify(s3_lake, keyring_file)
+    assert not list(signed_bucket.glob("events/*/*/*/*.parquet"))
+    assert not list(signed_bucket.glob("alerts/*/*.parquet"))
+    assert list(signed_bucket.glob("_receipts/*.json"))
+    ok = verify(bucket, keyring_file)
     assert ok.exit_code == 0, ok.stderr
-    assert query(s3_lake, "SELECT count(*) AS n FROM events") == [{"n": 0}]
+    assert query(bucket, "SELECT count(*) AS n FROM events") == [{"n": 0}]
 
 
-def test_detokenize_and_erase_on_an_s3_lake(traffic: Path, tmp_path: Path, s3_lake: str,
+def test_detokenize_and_erase_on_an_bucket(traffic: Path, tmp_path: Path, bucket: str,
                                             keyring_file: Path) -> None:
     keys = tmp_path / "subject-keys"
-    govern(traffic, s3_lake, keyring_file, "--subject-keys", str(keys))
-    root = lake_location(s3_lake)
+    govern(traffic, bucket, keyring_file, "--subject-keys", str(keys))
+    root = lake_location(bucket)
     assert list(root.glob("vault/*/*/*.parquet"))
     from streams.erasure import vault
 
     token, entry = next((row["token"], row) for _, row in vault.entries(root))
     roles = tmp_path / "roles.yaml"
     roles.write_text("roles:\n  dpo: {tenants: ['*']}\n")
-    common = ["--lake", s3_lake, "--keyring", str(keyring_file), "--subject-keys", str(keys),
+    common = ["--lake", bucket, "--keyring", str(keyring_file), "--subject-keys", str(keys),
               "--roles", str(roles), "--role", "dpo", "--reason", "DSAR test"]
     shown = cli("detokenize", token, *common)
     assert shown.exit_code == 0, shown.stderr
     assert shown.stdout.strip() and shown.stdout.strip() != token
-    log = query(s3_lake, "SELECT 1")  # the views still open with an access_log tree
+    log = query(bucket, "SELECT 1")  # the views still open with an access_log tree
     assert log == [{"1": 1}]
     subject = next(sid for sid in _subject_ids(traffic, entry["tenant"])
                    if (entry["tenant"], entry["subject_token"]) in subject_tokens(
                        load_keyring(keyring_file, create=False), sid, [entry["tenant"]]))
-    erased = cli("erase", "--subject", subject, "--lake", s3_lake, "--keyring",
+    erased = cli("erase", "--subject", subject, "--lake", bucket, "--keyring",
                  str(keyring_file), "--subject-keys", str(keys), "--reason", "request 1")
     assert erased.exit_code == 0, erased.stderr
     assert "receipt _receipts/erasure-" in erased.stdout and subject not in erased.stdout
     denied = cli("detokenize", token, *common)
     assert denied.exit_code == 1 and "key is destroyed (erased)" in denied.stderr
     assert shown.stdout.strip() not in denied.stderr + denied.stdout
-    ok = verify(s3_lake, keyring_file)
+    ok = verify(bucket, keyring_file)
     assert ok.exit_code == 0, ok.stderr
     logged = [pq.read_table(p.path, filesystem=p.fs).to_pylist()[0]
               for p in root.glob("access_log/*/*.parquet") if isinstance(p, ObjectPath)]
