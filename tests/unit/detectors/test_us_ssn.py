@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from detectors import validators
@@ -58,6 +58,15 @@ def test_bare_nine_digits_under_an_ssn_key(find, key: str) -> None:
     assert find("536221234", key=key, ner=False) == [("US_SSN", "536221234")]
 
 
+@pytest.mark.parametrize("cue", ["TOKEN", "Bearer", "basic"])
+def test_dashed_ssn_after_an_auth_word_is_an_ssn_not_a_credential(find, cue: str) -> None:
+    assert find(f"{cue} 001-01-0001", ner=False) == [("US_SSN", "001-01-0001")]
+
+
+def test_auth_credentials_that_merely_start_like_an_ssn_stay_secrets(find) -> None:
+    assert ("SECRET", "001-01-0001x9") in find("Bearer 001-01-0001x9", ner=False)
+
+
 def test_bare_nine_digits_under_another_key_are_not_ssn(find) -> None:
     assert all(t != "US_SSN" for t, _ in find("536221234", key="order_id", ner=False))
 
@@ -78,6 +87,7 @@ _AROUND = st.text(alphabet=string.ascii_letters + " ,:;()", max_size=20)
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ssn=ssns(), before=_AROUND, after=_AROUND)
+@example(ssn="001-01-0001", before="TOKEN", after="")  # once read as an auth credential
 def test_property_dashed_valid_ssns_are_found(spans_of, ssn, before, after) -> None:
     if not validators.us_ssn(ssn):  # one of the voided numbers
         return
