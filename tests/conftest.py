@@ -25,6 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run unless asked otherwise: `ci` (the
+# default, so `make test` is deterministic) derives them from each test's source and
+# keeps no example database; a failure prints the blob that reproduces it.
+# `HYPOTHESIS_PROFILE=dev` explores with fresh random examples, more of them, and the
+# local database, to find new failures (then pin each one with `@example`).
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("dev", max_examples=1000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 log = logging.getLogger("tests.kafka")
 _BROKER: dict[str, str] = {}  # what the session used, for the terminal summary
