@@ -7,7 +7,12 @@ from pathlib import Path
 
 from detectors.nlp import DEFAULT_MODEL
 
-DEFAULT_PHONE_REGIONS = ("US", "GB", "DE", "FR", "AU", "IN")
+DEFAULT_PHONE_REGIONS = (
+    "US", "GB", "DE", "FR", "AU", "IN", "CA", "ES", "IT", "NL", "BR", "PT", "JP", "PL", "SE",
+    "DK", "FI", "NO", "CZ", "HU", "TR", "RU", "CN", "KR", "IL", "MX", "CH", "AT", "ID", "TH",
+)  # fmt: skip
+"""National formats tried, in order, after an event's own region hints: the regions of
+the locales Faker draws phone numbers for (the recall measurement in the detector tests)."""
 
 
 @dataclass(frozen=True, slots=True)
