@@ -1,12 +1,20 @@
-"""CREDIT_CARD: every network, any grouping, Luhn plus issuer prefix.
+"""CREDIT_CARD: every network, any grouping or separator, Luhn plus issuer prefix.
 
-Presidio's card regex misses Mastercard 2-series and 19-digit PANs; this one takes any
-12 to 19 digit run, contiguous or grouped (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4, 4-4-5,
-4-3-3-3, 6-13) with one consistent separator (space, dash, dot), and lets
-`validators.credit_card` decide: a known network prefix at an allowed length and a
-Luhn-valid number. Both together make a random digit run a card about once in a
-hundred, and the digit boundaries keep it from biting into longer numbers (USPS
-tracking numbers, timestamps), so no context word is needed.
+The patterns take any 12 to 19 digit number however it is printed: contiguous, in
+groups (4-4-4-4, 4-4-4-2, 4-4-4-4-3, 4-6-5, 4-6-4, 4-4-5, 2-4-4-4, 6-13...) split by
+space, dash, dot, slash or underscore, mixed or not, one digit at a time ("4 1 1 1 ..."),
+and glued after a word ("PAN4111...", "card_4111..."). `validators` then decides:
+
+- Luhn-invalid, or not 12 to 19 digits: dropped;
+- Luhn-valid with the prefix and length of a known network (`validators.CARD_IINS`):
+  a card, score 1.0, no context needed;
+- Luhn-valid outside every range: the weak pattern score stays (below the 0.4 floor),
+  and a context word before it ("card", "visa", "pan"...) or a card key lifts it.
+
+Every pattern is valid PCRE with fixed-length lookbehinds and bounded repeats only:
+each repeat step consumes exactly one digit, so a start position costs at most 19 steps.
+A grouped number must start at the start of its digit sequence and end at its end, so
+it never bites into a longer run (USPS tracking numbers, time stamps, 20+ digit ids).
 """
 
 from __future__ import annotations
@@ -14,41 +22,85 @@ from __future__ import annotations
 from presidio_analyzer import Pattern
 
 from detectors import validators
-from detectors.recognizers._base import NUM_END, NUM_START, ConstantRecognizer
+from detectors.recognizers._base import ConstantRecognizer
 
-_SEP = r"[ \-.]"
-_NOT_A_LATER_GROUP = r"(?<![0-9]{3}[ \-.])"
-"""A grouped number does not start at the second group of a longer grouped number."""
+_SEP1 = r"[ \-./_]"
+_SEP = r"(?:[ \-./_]| [\-/] )"
+"""Between two groups: one space, dash, dot, slash or underscore, or ' - ' / ' / '."""
+
+_NOT_IN_HEX = (
+    r"(?<![0-9][A-Fa-f])(?<![0-9][A-Fa-f]{2})(?<![0-9][A-Fa-f]{3})(?<![0-9][A-Fa-f]{4})"
+)
+"""Digits glued after letters count ("PAN4111..."), but not a digit run inside a hash."""
+
+_START = r"(?<![0-9\-.+/])(?<![0-9]_)" + _NOT_IN_HEX
+"""No digit, dash, dot, plus or slash glued before; a word or '_' before is fine."""
+
+_GROUP_START = _START + r"(?<![0-9]{3} )(?<![0-9]{3} [\-/] )"
+"""A grouped number does not start at a later group of a longer grouped number."""
+
+_END = r"(?![^\W_]|[\-/]|[._][0-9])"
+"""Nothing glued after it but punctuation or '_' ("card_4111..._exp")."""
+
+_EXPIRY = r"[0-9]{2}/[0-9]{2}(?:[0-9]{2})?(?![0-9])"
+_NO_MORE_GROUPS = rf"(?!{_SEP}(?!{_EXPIRY})[0-9])"
+"""No further group follows (an expiry date "12/27" after the number may)."""
+
+_NEXT_GROUP = rf"(?=[0-9]{{3}}|[0-9]{{2}}(?![0-9]|{_SEP}[0-9]))"
+"""A later group has 3+ digits, or 2 when it is the last: "45.99 12.50" is no card."""
 
 
 class PaymentCardRecognizer(ConstantRecognizer):
-    """Payment card numbers of every network, validated by prefix and Luhn."""
+    """Payment card numbers of every network, validated by Luhn and issuer prefix."""
 
     PATTERNS = [
+        Pattern("card contiguous", _START + r"[0-9]{12,19}" + _END, 0.3),
         Pattern(
-            "card contiguous",
-            NUM_START + r"[0-9]{12,19}" + NUM_END,
+            "card grouped",
+            _GROUP_START
+            + rf"[0-9]{{3}}(?:[0-9]|{_SEP}{_NEXT_GROUP}[0-9]){{9,16}}"
+            + _END
+            + _NO_MORE_GROUPS,
+            0.3,
+        ),
+        # Its own pattern, so that "12 5018 0000 0009" (a failing 14-digit 2-4-4-4) does
+        # not hide the 12-digit card after it: matches of one pattern never overlap.
+        Pattern(
+            "card grouped from two digits",
+            _GROUP_START
+            + rf"[0-9]{{2}}{_SEP}[0-9]{{3}}(?:[0-9]|{_SEP}{_NEXT_GROUP}[0-9]){{7,14}}"
+            + _END
+            + _NO_MORE_GROUPS,
             0.3,
         ),
         Pattern(
-            "card grouped",
-            NUM_START
-            + _NOT_A_LATER_GROUP
-            + rf"[0-9]{{4,6}}(?P<s>{_SEP})[0-9]{{3,13}}(?:(?P=s)[0-9]{{3,6}}){{0,3}}"
-            + r"(?!(?P=s)?[0-9])"
-            + NUM_END,
+            "card digit by digit",
+            _GROUP_START
+            + rf"(?<![0-9]{_SEP1})[0-9](?P<s>{_SEP1})[0-9](?:(?P=s)[0-9]){{10,17}}"
+            + _END
+            + rf"(?!{_SEP1}[0-9])",
+            0.3,
+        ),
+        Pattern(
+            "card then cvv",
+            _GROUP_START
+            + rf"[0-9]{{4}}(?P<c>{_SEP1})[0-9]{{4}}(?P=c)[0-9]{{4}}(?P=c)[0-9]{{4}}"
+            + rf"(?={_SEP1}[0-9]{{3}}(?![0-9]|{_SEP1}[0-9]{{4}}))",
             0.3,
         ),
     ]
 
     CONTEXT = [
         "card", "cards", "credit", "debit", "visa", "mastercard", "amex", "discover",
-        "maestro", "jcb", "diners", "unionpay", "pan", "cc", "payment",
+        "maestro", "jcb", "diners", "unionpay", "rupay", "mir", "elo", "hipercard", "verve",
+        "troy", "dankort", "uatp", "pan", "cc", "ccn", "payment", "cardholder", "cvv",
     ]  # fmt: skip
 
     ENTITY = "CREDIT_CARD"
     NAME = "credit_card"
 
-    def validate_result(self, pattern_text: str) -> bool:
-        """A card only when the network prefix, the length and Luhn all agree."""
-        return validators.credit_card(pattern_text)
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """1.0 for a known network, dropped when Luhn fails, else left to context."""
+        if not validators.luhn_card_number(pattern_text):
+            return False
+        return True if validators.known_card_network(pattern_text) else None

@@ -1,35 +1,72 @@
-"""Valid payment card numbers of every network, for tables and property tests."""
+"""Valid payment card numbers of every network, printed every way, for tables and properties."""
 
 from __future__ import annotations
 
-from detectors.validators import luhn_check_digit
-from streams.generate.cards import GROUPS, group
+import random
 
-__all__ = ["GROUPINGS", "NETWORKS", "card", "group", "spoil"]
+from detectors.validators import CARD_IINS, luhn_check_digit
 
-NETWORKS: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {
-    "visa": (("4",), (13, 16, 19)),
-    "mastercard": (("51", "52", "53", "54", "55"), (16,)),
-    "mastercard_2series": (tuple(str(p) for p in range(2221, 2721)), (16,)),
-    "amex": (("34", "37"), (15,)),
-    "discover": (("6011", "644", "645", "646", "647", "648", "649", "65"), (16, 19)),
-    "jcb": (tuple(str(p) for p in range(3528, 3590)), (16, 19)),
-    "diners": (("300", "301", "302", "303", "304", "305", "36", "38", "39"), (14,)),
-    "unionpay": (("62",), (16, 17, 18, 19)),
-    "maestro": (
-        ("50", "56", "57", "58", "6304", "6759", "6761", "6762", "6763", "67"),
-        tuple(range(12, 20)),
-    ),
-}
+__all__ = [
+    "GROUPINGS", "NETWORKS", "SEPARATORS", "card", "group", "network_card", "printed", "spoil",
+]  # fmt: skip
 
-# how numbers of each length are grouped when written: the generator's own table
-GROUPINGS = GROUPS
+NETWORKS: dict[str, list[tuple[str, str, tuple[int, ...]]]] = {}
+"""network -> its IIN ranges (low, high, lengths), straight from the validator's table."""
+for _name, _low, _high, _lengths in CARD_IINS:
+    NETWORKS.setdefault(_name, []).append((_low, _high, _lengths))
+
+GROUPINGS: dict[int, tuple[tuple[int, ...], ...]] = {
+    12: ((4, 4, 4), (6, 6), (2, 4, 4, 2)),
+    13: ((4, 4, 5), (4, 3, 3, 3), (4, 4, 3, 2)),
+    14: ((4, 6, 4), (4, 4, 4, 2), (2, 4, 4, 4)),
+    15: ((4, 6, 5), (4, 4, 4, 3), (5, 5, 5)),
+    16: ((4, 4, 4, 4), (8, 8), (2, 4, 4, 4, 2), (6, 10)),
+    17: ((4, 4, 4, 5), (4, 4, 4, 3, 2)),
+    18: ((4, 4, 4, 6), (4, 4, 4, 4, 2), (6, 6, 6)),
+    19: ((4, 4, 4, 4, 3), (6, 13), (4, 4, 4, 7)),
+}  # fmt: skip
+"""How numbers of each length are written: the usual layouts and short last groups."""
+
+SEPARATORS = (" ", "-", ".", "/", "_", " - ", " / ")
+"""Group separators the recognizer must read through (NBSP arrives as ' ')."""
+
+
+def group(digits: str, sizes: tuple[int, ...], sep: str | list[str]) -> str:
+    """`digits` split into groups of `sizes`, joined by `sep` (or by one sep per gap)."""
+    seps = [sep] * (len(sizes) - 1) if isinstance(sep, str) else sep
+    out, i = [], 0
+    for size in sizes:
+        out.append(digits[i : i + size])
+        i += size
+    text = out[0]
+    for s, part in zip(seps, out[1:], strict=True):
+        text += s + part
+    return text
 
 
 def card(prefix: str, length: int, fill: str = "0") -> str:
     """A Luhn-valid number: prefix, filler digits, check digit."""
     body = (prefix + fill * length)[: length - 1]
     return body + luhn_check_digit(body)
+
+
+def network_card(rng: random.Random, low: str, high: str, length: int) -> str:
+    """A Luhn-valid number of `length` digits whose prefix lies in [low, high]."""
+    prefix = str(rng.randint(int(low), int(high))).zfill(len(low))
+    body = prefix + "".join(rng.choice("0123456789") for _ in range(length - 1 - len(prefix)))
+    return body + luhn_check_digit(body)
+
+
+def printed(rng: random.Random, number: str, style: str) -> str:
+    """`number` as written in `style`: compact, one of SEPARATORS, mixed, or digit by digit."""
+    if style == "compact":
+        return number
+    if style == "digits":
+        return rng.choice(" -./_").join(number)
+    sizes = rng.choice(GROUPINGS[len(number)])
+    if style == "mixed":
+        return group(number, sizes, [rng.choice(SEPARATORS) for _ in sizes[1:]])
+    return group(number, sizes, style)
 
 
 def spoil(number: str) -> str:
