@@ -164,7 +164,8 @@ class ShapedPhoneRecognizer(PhoneRecognizer):
     NAME = "phone"
 
     PATTERNS = [Pattern("phone candidate", CANDIDATE, BARE_SCORE)]
-    """The prefilter a multi-pattern scanner runs; `phone_spans` confirms and scores."""
+    TRIGGERS = (CANDIDATE,)
+    """What the multi-pattern scan looks for; `phone_spans` confirms and scores."""
 
     CONTEXT = [
         "phone", "phones", "telephone", "tel", "cell", "cellphone", "mobile", "call", "fax",

@@ -9,7 +9,20 @@ from faker import Faker
 
 from detectors.api import Classifier, StringSite
 from detectors.config import DEFAULT_PHONE_REGIONS
+from detectors.recognizers.email import canonical
 from detectors.recognizers.phone import CANDIDATE, ShapedPhoneRecognizer, phone_spans
+
+
+@pytest.fixture(scope="module")
+def find(patterns: Classifier):
+    """`find(text, key=None)` -> [(entity_type, matched text)], patterns and key hints only."""
+
+    def run(text: str, key: str | None = None, *, ner: bool = False) -> list[tuple[str, str]]:
+        [spans] = patterns.classify([StringSite("$.x", key, text)], ner=False)
+        return [(s.entity_type, text[s.start : s.end]) for s in spans]
+
+    return run
+
 
 EMAILS = [
     ("mail dr.jones@clinic.example now", "dr.jones@clinic.example"),
@@ -18,8 +31,38 @@ EMAILS = [
     ("mailto:john@example.org", "john@example.org"),
     ("x_y+tag@mail.example.co.uk.", "x_y+tag@mail.example.co.uk"),
     ("a@b.test", "a@b.test"),
+    ("https://host:8080/path?email=a@b.com", "a@b.com"),
+    # written to dodge scrapers
+    ("email me at john.smith [at] example [dot] com please", "john.smith [at] example [dot] com"),
+    ("jane(at)example.org", "jane(at)example.org"),
+    ("jane (at) example (dot) org", "jane (at) example (dot) org"),
+    (
+        "bob {at} mail {dot} example {dot} co {dot} uk",
+        "bob {at} mail {dot} example {dot} co {dot} uk",
+    ),
+    ("ops<at>example.com", "ops<at>example.com"),
+    ("x [AT] corp [DOT] example", "x [AT] corp [DOT] example"),
+    ("contact: alice at example dot com", "alice at example dot com"),
+    ("email me at bob at example dot org", "bob at example dot org"),
+    ("john.doe at example dot com", "john.doe at example dot com"),
+    ("j_smith99 at mail dot example dot co dot uk", "j_smith99 at mail dot example dot co dot uk"),
+    ("email=jane.roe%40example.com&x=1", "jane.roe%40example.com"),
+    ("mailto:ops%40example.org", "ops%40example.org"),
 ]
-NOT_EMAILS = ["user@host", "a@b.zzzz", "@example.com", "postgres://admin:s3cret@db.example.com/x"]
+NOT_EMAILS = [
+    "user@host",
+    "a@b.zzzz",
+    "@example.com",
+    "postgres://admin:s3cret@db.example.com/x",
+    "postgres://u:p!w#d@host.example.com/db",  # a password with # and !, not d@host...
+    "redis://u:p@ss@cache.example.com:6379",
+    "I will be there at home dot com",
+    "look at the dot com bubble",
+    "meet John (at) the office",
+    "see you at noon dot",
+    "100%40 of users",
+    "v1.2 at api.example.com",
+]
 
 PHONES = [
     ("call (415) 555-0101 now", "(415) 555-0101"),
@@ -155,6 +198,42 @@ def test_emails(find, text: str, value: str) -> None:
 @pytest.mark.parametrize("text", NOT_EMAILS)
 def test_not_emails(find, text: str) -> None:
     assert all(t != "EMAIL_ADDRESS" for t, _ in find(text, ner=False))
+
+
+EMAIL_FORMS = {
+    "plain": "{u}@{d}",
+    "[at] [dot]": "{u} [at] {h} [dot] {t}",
+    "(at)": "{u}(at){d}",
+    "(at) (dot)": "{u} (at) {h} (dot) {t}",
+    "%40": "{u}%40{d}",
+    "spelled, after a mail word": "{u} at {h} dot {t}",
+}
+
+
+@pytest.mark.parametrize("form", list(EMAIL_FORMS))
+def test_faker_emails_in_every_form(patterns: Classifier, form: str) -> None:
+    """Faker user names and domains, written in each form, found whole (recall 100%)."""
+    fake = Faker(["en_US", "de_DE", "fr_FR"])
+    fake.seed_instance(5)
+    values = []
+    for _ in range(100):
+        domain = fake.domain_name()
+        host, tld = domain.rsplit(".", 1)
+        values.append(EMAIL_FORMS[form].format(u=fake.user_name(), d=domain, h=host, t=tld))
+    texts = [f"Please e-mail {v} today." for v in values]
+    out = patterns.classify([StringSite("$.x", None, t) for t in texts], ner=False)
+    missed = [
+        v
+        for t, v, spans in zip(texts, values, out, strict=True)
+        if not any(s.entity_type == "EMAIL_ADDRESS" and t[s.start : s.end] == v for s in spans)
+    ]
+    assert not missed
+
+
+def test_spelled_out_addresses_are_validated_in_canonical_form() -> None:
+    assert canonical("a.b [at] host [dot] example") == "a.b@host.example"
+    assert canonical("a.b at host dot co dot uk") == "a.b@host.co.uk"
+    assert canonical("a%40host.com") == "a@host.com"
 
 
 @pytest.mark.parametrize(("text", "value"), PHONES)
