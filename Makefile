@@ -79,6 +79,7 @@ demo: install  ## generate synthetic traffic and run it through the embedded pip
 	$(VENV)/bin/mcpgov verify --lake $(DEMO)/lake --keyring $(DEMO)/keyring.json
 
 bench: install kafka-jars  ## benchmarks; figures as ratios to baselines from the same run
+	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) -m bench
 
 clean:  ## remove the venv and demo output

@@ -1,13 +1,18 @@
 """`make bench`: mcpgov against its baselines, as ratios from the same run.
 
-    python -m bench [--only governor,query,lander,gateway] [--sessions N]
-                    [--naive-events N] [--query-rows N] [--lander-events N]
-                    [--gateway-events N] [--latency-calls N] [--out FILE]
+    python -m bench [--only governor,detection,query,lander,gateway] [--sessions N]
+                    [--naive-events N] [--detection-events N] [--detection-ner-events N]
+                    [--query-rows N] [--lander-events N] [--gateway-events N]
+                    [--latency-calls N] [--out FILE]
 
 Parts (every phase a fresh process, one real broker started from jars for the run):
 
 - governor: naive per-event Presidio over the message JSON, the governor's pattern
   path, its NER path, and raw Kafka passthrough (bench.phases);
+- detection: DataFog's regex engine on its Rust backend, Presidio (patterns only, and
+  with spaCy NER on fewer events) and mcpgov's Classifier (pattern and NER paths) over
+  the same generated traffic and Faker text in many locales, throughput in events per
+  CPU-second beside recall per entity type (bench.detection);
 - query: a records-of-processing aggregation through `mcpgov query` over ~1,000,000
   lake rows beside bare DuckDB over the same files (bench.query);
 - lander: `run_lander` landing Avro governed events from Kafka into the signed lake
@@ -39,7 +44,9 @@ def phase(name: str, traffic: Path, limit: int, *extra: str) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-PARTS = ("governor", "query", "lander", "gateway")
+PARTS = ("governor", "detection", "query", "lander", "gateway")
+DETECTION_ENGINES = ("datafog", "datafog_core", "presidio", "presidio_ner", "mcpgov",
+                     "mcpgov_ner")
 PHASE_TIMEOUT_S = 240
 
 
@@ -62,6 +69,10 @@ def main() -> None:
                     help="comma-separated parts to run: " + ", ".join(PARTS))
     ap.add_argument("--sessions", type=int, default=150)
     ap.add_argument("--naive-events", type=int, default=400)
+    ap.add_argument("--detection-events", type=int, default=1000,
+                    help="events of each detection corpus (generated, foreign)")
+    ap.add_argument("--detection-ner-events", type=int, default=0,
+                    help="events for Presidio with NER (default: a tenth of the above)")
     ap.add_argument("--query-rows", type=int, default=1_000_000)
     ap.add_argument("--query-runs", type=int, default=3)
     ap.add_argument("--lander-events", type=int, default=50_000)
@@ -88,6 +99,9 @@ def main() -> None:
             res = {"naive": phase("naive", traffic, args.naive_events),
                    "patterns": phase("patterns", traffic, n),
                    "ner": phase("ner", traffic, n)}
+        if "detection" in only:
+            tables.append(detection(Path(tmp) / "detection", args.detection_events,
+                                    args.detection_ner_events or args.detection_events // 10))
         if "query" in only:
             lake = Path(tmp) / "lake"
             rows = args.query_rows
@@ -155,6 +169,20 @@ def _x(value: float, base: float, digits: int = 3) -> str:
 
 def _head() -> str:
     return f"{datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, Python {platform.python_version()}"
+
+
+def detection(data: Path, events: int, ner_events: int) -> str:
+    """Both corpora once, then every engine in its own process over the same events."""
+    from bench.detection import report as detection_report
+
+    gen = run("detection", "gen", data, events, 2026)
+    res = {name: run("detection", name, data,
+                     ner_events if name == "presidio_ner" else events)
+           for name in DETECTION_ENGINES}
+    head = (f"{_head()}: {gen['generated_events']:,} generated events and "
+            f"{gen['foreign_events']:,} Faker tool results in each engine's run "
+            f"(Presidio with NER: the first {ner_events:,} of each)")
+    return detection_report(res, head)
 
 
 def query_report(q: dict[str, dict[str, Any]], rows: int) -> str:
