@@ -9,6 +9,11 @@ so an entry cannot be moved to another subject or token. The 96-bit nonce is der
 gives the same bytes, so a replayed input rewrites identical files, and a nonce never
 repeats under one key for two different values. Destroying the key (erase) leaves the
 entries in place, unreadable.
+
+Secrets are never vaulted: the governor redacts them, and `seal` refuses a value whose
+entity type is in the SECRET class (or whose "token" is the secret redaction marker),
+so a mistake upstream fails loudly (a processing_error dead letter) instead of making
+a credential recoverable with `mcpgov detokenize`.
 """
 
 from __future__ import annotations
@@ -25,11 +30,13 @@ import pyarrow.parquet as pq
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from detectors.classes import entity_classes
 from streams.erasure.keys import SubjectKey, SubjectKeys
 from streams.lake.atomic import is_temp
 from streams.lake.location import LakePath, find, parquet_source
 from streams.lake.rows import day_of, safe
 from streams.lake.store import Lake, Source
+from streams.tokens import REDACTED_SECRET
 
 VAULT = "vault"
 VAULT_SCHEMA = pa.schema([
@@ -41,6 +48,15 @@ VAULT_SCHEMA = pa.schema([
 _NONCE_INFO = b"mcpgov-vault-nonce-v1"
 
 
+class SecretNotVaulted(ValueError):
+    """Raised by `seal` for a secret: credentials are redacted, never made reversible."""
+
+
+def is_secret(entity_type: str) -> bool:
+    """Whether values of `entity_type` are secrets (the SECRET class, in any context)."""
+    return "SECRET" in entity_classes(entity_type, health_context=False)
+
+
 def associated_data(tenant: str, subject_token: str, token: str) -> bytes:
     return f"{tenant}|{subject_token}|{token}".encode()
 
@@ -48,6 +64,8 @@ def associated_data(tenant: str, subject_token: str, token: str) -> bytes:
 def seal(key: SubjectKey, *, token: str, tenant: str, subject_token: str, entity_type: str,
          value: str, event_id: str | None = None, time: str | None = None) -> dict[str, Any]:
     """One vault entry for `value` (which appears nowhere in it but encrypted)."""
+    if is_secret(entity_type) or token == REDACTED_SECRET:
+        raise SecretNotVaulted(f"a {entity_type} value is a secret: secrets are never vaulted")
     aad = associated_data(tenant, subject_token, token)
     nonce_key = hmac.new(key.key, _NONCE_INFO, hashlib.sha256).digest()
     nonce = hmac.new(nonce_key, aad + b"\x00" + value.encode("utf-8"), hashlib.sha256).digest()[:12]
