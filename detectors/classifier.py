@@ -1,25 +1,32 @@
 """The Classifier: every sensitive value in a batch of strings, with offsets and scores.
 
-One `classify` call handles the strings of one message (or of many): a cheap gate
-picks the entity types each string could hold, Presidio's `AnalyzerEngine` runs only
-those recognizers with regex-token artifacts (no spaCy), spaCy NER runs once, batched,
-over the free-text strings only, key hints add evidence and whole values, and overlaps
-are resolved deterministically.
+One `classify` call handles the strings of one message (or of many), in one linear pass:
+
+1. each string is folded (`scan.normalize`: Unicode digits, odd spaces and dashes,
+   invisible characters) and its encoded layers decoded (`scan.decode`);
+2. one Hyperscan scan over all of them (`scan.automaton`) says which recognizer
+   patterns can match in which string;
+3. only those are confirmed, validated and scored (`scan.engine`, Presidio semantics);
+4. spaCy NER runs once, batched, over the free-text strings only;
+5. key hints add evidence and whole values, overlaps are resolved deterministically,
+   and spans are mapped back to the strings as they were written.
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-from detectors import gate
 from detectors.config import DetectorConfig
 from detectors.context import LazyLemmaContextAwareEnhancer
 from detectors.embedded import Unit, embedded_units, looks_like_json, parent_key
+from detectors.gate import skippable
 from detectors.jsonwalk import StringSite
 from detectors.jsonwalk import parent_key as path_parent
 from detectors.key_hints import (
@@ -36,8 +43,11 @@ from detectors.nlp import EntitySpan, TokenNlpEngine, is_prose, load_spacy
 from detectors.overlap import Span, resolve
 from detectors.plugins import load_plugins
 from detectors.registry import builtin_recognizers, enabled
+from detectors.scan.decode import Layer, decode_all
+from detectors.scan.engine import ScanEngine
+from detectors.scan.normalize import Folded, normalize
 from detectors.wordlists import ORG_PARENTS
-from detectors.yaml_loader import YamlPatternRecognizer, build, env_paths, load_detectors
+from detectors.yaml_loader import build, env_paths, load_detectors
 
 CONTEXT_PREFIX_WORDS = 4
 """Context words counted before a match ("SSN:", "date of birth", "NPI number")."""
@@ -71,9 +81,22 @@ class _Plan:
 
 def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
     """`text` with `ranges` replaced by spaces: tables are read by their headers, not NER."""
-    for start, end in ranges:
-        text = text[:start] + " " * (end - start) + text[end:]
-    return text
+    if not ranges:
+        return text
+    pieces: list[str] = []
+    at = 0
+    for start, end in sorted(ranges):
+        start = max(start, at)
+        if end <= start:
+            continue
+        pieces += [text[at:start], " " * (end - start)]
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+DECODED_DETECTOR = "decoded"
+"""Detector name prefix of a finding inside an encoded layer (`decoded:base64`)."""
 
 
 class Classifier:
@@ -92,40 +115,26 @@ class Classifier:
         recognizers = enabled(
             [*builtin_recognizers(cfg), *yaml_recognizers, *plugin_recognizers], cfg.disabled
         )
-        self.analyzer = AnalyzerEngine(
-            registry=RecognizerRegistry(recognizers=recognizers, supported_languages=["en"]),
-            nlp_engine=self.nlp_engine,
-            supported_languages=["en"],
-            default_score_threshold=0.0,
-            context_aware_enhancer=LazyLemmaContextAwareEnhancer(
+        self.ner_recognizers = [r for r in recognizers if isinstance(r, SpacyRecognizer)]
+        self.recognizers = recognizers
+        self.engine = ScanEngine(
+            recognizers,
+            LazyLemmaContextAwareEnhancer(
                 context_prefix_count=CONTEXT_PREFIX_WORDS,
                 context_suffix_count=CONTEXT_SUFFIX_WORDS,
                 context_matching_mode="whole_word",
             ),
+            skip=self.ner_recognizers,
         )
         self.extra_hints: tuple[KeyHint, ...] = (*yaml_hints, *plugin_hints)
         self.supported: frozenset[str] = frozenset(
             e for r in recognizers for e in r.supported_entities if e not in cfg.disabled
         )
-        builtin = {e for r in builtin_recognizers(cfg) for e in r.supported_entities}
-        digits_needed: dict[str, int] = {}
-        for rec in recognizers:
-            needs = (
-                gate.min_digits(rec.regexes)
-                if isinstance(rec, YamlPatternRecognizer)
-                else 0
-            )
-            for entity in set(rec.supported_entities) - builtin:
-                digits_needed[entity] = min(needs, digits_needed.get(entity, needs))
-        self.custom_entities: dict[str, int] = {
-            e: n for e, n in digits_needed.items() if e in self.supported
-        }
-        """Custom entity types and the digits a string needs before their detectors run."""
         self._lock = threading.Lock()
 
     # --- planning ----------------------------------------------------------------
 
-    def _plan(self, site: StringSite) -> _Plan:
+    def _plan(self, site: StringSite, fired: set[int]) -> _Plan:
         text = site.text
         hints = hints_for_key(site.key, self.extra_hints)
         units: list[tuple[Unit, list[HintMatch]]] = [
@@ -142,12 +151,7 @@ class Classifier:
                 if matches and u.quoted:
                     matches = _not_org_name(matches, u.key, partial(parent_key, text, u.start))
                 units.append((u, matches))
-        entities: set[str] = set()
-        if not gate.skippable(text):
-            digits = gate.digit_count(text)
-            entities = gate.candidate_entities(text, digits)
-            entities.update(e for e, n in self.custom_entities.items() if digits >= n)
-        plan = _Plan(units, entities & self.supported)
+        plan = _Plan(units, self.engine.entities(fired) & self.supported if fired else set())
         if looks_like_json(text):
             plan.ner_pieces = [
                 (u.start, text[u.start : u.end])
@@ -166,8 +170,15 @@ class Classifier:
         `ner=False` skips spaCy entirely: PERSON then comes from key hints, cue words
         ("Dr.", "Thanks", "Signed:") and later mentions of a name found so.
         """
-        plans = [self._plan(site) for site in sites]
-        persons: list[list[EntitySpan]] = [[] for _ in sites]
+        folded = [normalize(site.text) for site in sites]
+        work = [StringSite(site.path, site.key, f.text) for site, f in zip(sites, folded,
+                                                                             strict=True)]
+        layers = [decode_all(site.text) if _may_encode(site.text) else [] for site in work]
+        inner = [layer.text for found in layers for layer in found]
+        texts = ["" if skippable(site.text) else site.text for site in work]
+        fired = self.engine.hits([*texts, *inner])
+        plans = [self._plan(site, hits) for site, hits in zip(work, fired, strict=False)]
+        persons: list[list[EntitySpan]] = [[] for _ in work]
         if ner and self.nlp_engine.nlp is not None and "PERSON" in self.supported:
             owners = [(i, off) for i, p in enumerate(plans) for off, _ in p.ner_pieces]
             texts = [piece for p in plans for _, piece in p.ner_pieces]
@@ -177,54 +188,78 @@ class Classifier:
                 persons[i].extend(
                     EntitySpan(e.label_, off + e.start_char, off + e.end_char) for e in ents
                 )
-        return [
-            self._classify_one(site, plan, people)
-            for site, plan, people in zip(sites, plans, persons, strict=True)
-        ]
+        out: list[list[Span]] = []
+        layer_hits = iter(fired[len(work):])
+        for site, fold, plan, people, hits, found_layers in zip(
+            work, folded, plans, persons, fired, layers, strict=False
+        ):
+            spans = self._spans(site, plan, people, hits)
+            for layer in found_layers:
+                spans.extend(self._layer_spans(layer, next(layer_hits)))
+            kept = resolve(s for s in spans if s.score >= self.config.min_score)
+            out.append(_unfold(kept, fold))
+        return out
 
-    def _classify_one(self, site: StringSite, plan: _Plan, people: list[EntitySpan]) -> list[Span]:
+    def _spans(self, site: StringSite, plan: _Plan, people: list[EntitySpan],
+               fired: set[int]) -> list[Span]:
         text = site.text
-        entities = set(plan.entities)
-        if people:
-            entities.add("PERSON")
         spans: list[Span] = []
-        if entities:
-            results = self.analyzer.analyze(
-                text,
-                "en",
-                entities=sorted(entities),
-                nlp_artifacts=self.nlp_engine.artifacts(text, people),
-                score_threshold=0.01,
+        if plan.entities or people:
+            results = self.engine.analyze(
+                text, fired, self.nlp_engine.artifacts(text, people),
+                extra=self.ner_recognizers if people else (),
             )
             spans = [
                 Span(r.entity_type, r.start, r.end, float(r.score),
                      str((r.recognition_metadata or {}).get(_NAME_KEY, "presidio")))
-                for r in results
+                for r in results if r.score >= 0.01
             ]
         spans = self._apply_key_hints(text, plan.units, spans)
-        spans = echo_names(text, spans)
-        floor = self.config.min_score
-        return resolve(s for s in spans if s.score >= floor)
+        return echo_names(text, spans)
+
+    def _layer_spans(self, layer: Layer, fired: set[int]) -> list[Span]:
+        """Findings inside a decoded layer, as spans of the encoded block they came from."""
+        if not fired:
+            return []
+        results = self.engine.analyze(layer.text, fired,
+                                      self.nlp_engine.artifacts(layer.text, []))
+        out = []
+        for r in results:
+            if r.score < self.config.min_score:
+                continue
+            start, end = layer.source(r.start, r.end)
+            out.append(Span(r.entity_type, start, end, float(r.score),
+                            f"{DECODED_DETECTOR}:{layer.kind}"))
+        return out
 
     @staticmethod
     def _apply_key_hints(
         text: str, units: list[tuple[Unit, list[HintMatch]]], spans: list[Span]
     ) -> list[Span]:
+        """Raise, add or suppress spans by the keys that name the values they sit in.
+
+        Spans are kept sorted by start, so each unit looks only at the spans that start
+        inside it (a bisect), not at every span of the text: linear in a table's size.
+        """
+        spans = sorted(spans, key=lambda s: s.start)
+        starts = [s.start for s in spans]
+        dropped: set[int] = set()
+        added: list[Span] = []
         for unit, matches in units:
             suppressed = suppressed_for_key(unit.key)
+            if not suppressed and not matches:
+                continue
+            window = range(bisect.bisect_left(starts, unit.start),
+                           bisect.bisect_left(starts, unit.end))
+            mine = [i for i in window if spans[i].end <= unit.end and i not in dropped]
             if suppressed:
-                spans = [
-                    s for s in spans
-                    if not (s.entity_type in suppressed and s.score < SUPPRESS_BELOW
-                            and unit.start <= s.start and s.end <= unit.end)
-                ]  # fmt: skip
+                for i in mine:
+                    if spans[i].entity_type in suppressed and spans[i].score < SUPPRESS_BELOW:
+                        dropped.add(i)
+                mine = [i for i in mine if i not in dropped]
             for match in matches:
                 hint = match.hint
-                inside = [
-                    i for i, s in enumerate(spans)
-                    if s.entity_type == hint.entity_type and unit.start <= s.start
-                    and s.end <= unit.end
-                ]  # fmt: skip
+                inside = [i for i in mine if spans[i].entity_type == hint.entity_type]
                 for i in inside:
                     if spans[i].score < hint.score:
                         spans[i] = replace(spans[i], score=hint.score)
@@ -236,5 +271,23 @@ class Classifier:
                 offset = unit.start + (len(raw) - len(raw.lstrip()))
                 start, end = offset + bounds[0], offset + bounds[1]
                 if not any(spans[i].start <= start and spans[i].end >= end for i in inside):
-                    spans.append(Span(hint.entity_type, start, end, hint.score, "key_hint"))
+                    added.append(Span(hint.entity_type, start, end, hint.score, "key_hint"))
+        return [s for i, s in enumerate(spans) if i not in dropped] + added
+
+
+
+
+def _may_encode(text: str) -> bool:
+    """Worth looking for encoded layers: a percent escape, or a long enough run for base64/hex."""
+    return "%" in text or len(text) >= 16
+
+
+def _unfold(spans: list[Span], fold: Folded) -> list[Span]:
+    """Spans of the folded text as spans of the text as it was written."""
+    if fold.index is None:
         return spans
+    out = []
+    for s in spans:
+        start, end = fold.original(s.start, s.end)
+        out.append(replace(s, start=start, end=end))
+    return out

@@ -4,8 +4,9 @@ Recognizers disagree (a PAN also parses as a phone number in some region, a 9-di
 run is an SSN, a routing number and an MRN). Overlapping PERSON spans are first merged
 into their union; then candidates are ranked by score, then
 length, then entity precedence (`classes.ENTITY_TYPES`), then position; each is kept
-unless it overlaps one already kept. The winner takes the characters; the loser is
-dropped, not trimmed, so a finding is always a whole detected value.
+unless it overlaps one already kept. A SECRET first absorbs whatever overlaps it
+(`absorb_into_secrets`). The winner takes the characters; the loser is dropped, not
+trimmed, so a finding is always a whole detected value.
 """
 
 from __future__ import annotations
@@ -31,6 +32,38 @@ class Span:
 def _rank(span: Span) -> tuple[float, int, int, int, str]:
     length = span.end - span.start
     return (-span.score, -length, precedence(span.entity_type), span.start, span.detector)
+
+
+def absorb_into_secrets(candidates: Iterable[Span]) -> list[Span]:
+    """A run of overlapping spans that holds a SECRET becomes one SECRET over all of it.
+
+    A password that also reads as an e-mail (`p@ssw0rd@host`) must be redacted, never
+    tokenized and sealed where `detokenize` could give it back; and what overlapped it
+    is masked with it, so no piece of either is left in clear.
+    """
+    spans = sorted(candidates, key=lambda s: (s.start, -s.end))
+    out: list[Span] = []
+    group: list[Span] = []
+    reach = -1
+
+    def flush() -> None:
+        secrets = [s for s in group if s.entity_type == "SECRET"]
+        if secrets and len(secrets) < len(group):
+            best = max(secrets, key=lambda s: s.score)
+            out.append(Span("SECRET", group[0].start, max(s.end for s in group),
+                            best.score, best.detector))
+        else:
+            out.extend(group)
+
+    for span in spans:
+        if group and span.start >= reach:
+            flush()
+            group = []
+        group.append(span)
+        reach = max(reach, span.end) if len(group) > 1 else span.end
+    if group:
+        flush()
+    return out
 
 
 MERGED_TYPES = frozenset({"PERSON"})
@@ -70,7 +103,7 @@ def resolve(candidates: Iterable[Span]) -> list[Span]:
     """Non-overlapping spans in text order: same-type overlaps merged, then best first."""
     kept: list[Span] = []  # sorted by start, pairwise disjoint
     starts: list[int] = []
-    for span in sorted(merge_same_type(candidates), key=_rank):
+    for span in sorted(merge_same_type(absorb_into_secrets(candidates)), key=_rank):
         if span.end <= span.start:
             continue
         i = bisect.bisect_right(starts, span.start)

@@ -65,7 +65,7 @@ def test_pattern_path_never_runs_spacy(classifier) -> None:
 
 def test_ner_false_config_loads_no_model(patterns) -> None:
     assert patterns.nlp_engine.nlp is None
-    assert all(r.name != "spacy_ner" for r in patterns.analyzer.registry.recognizers)
+    assert all(r.name != "spacy_ner" for r in patterns.recognizers)
 
 
 def test_ner_runs_once_per_call_over_prose_only(monkeypatch) -> None:
@@ -98,13 +98,13 @@ def test_ner_runs_once_per_call_over_prose_only(monkeypatch) -> None:
 @pytest.mark.parametrize("ner", [True, False])
 def test_skippable_strings_cost_no_analysis(classifier, monkeypatch, ner: bool) -> None:
     calls: list[str] = []
-    real = classifier.analyzer.analyze
+    real = classifier.engine.analyze
 
     def spy(text, *a, **k):  # type: ignore[no-untyped-def]
         calls.append(text)
         return real(text, *a, **k)
 
-    monkeypatch.setattr(classifier.analyzer, "analyze", spy)
+    monkeypatch.setattr(classifier.engine, "analyze", spy)
     sites = [StringSite(f"$.{i}", "k", t) for i, t in
              enumerate(["2.0", "tools/call", "true", "text", "get_patient_record", "ok", "",
                         "2025-06-18", "2026-11-22T06:30:00.123456Z", "1.8.3", "v2.10.4-rc.1",

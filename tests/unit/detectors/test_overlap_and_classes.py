@@ -20,7 +20,11 @@ def S(entity: str, start: int, end: int, score: float, detector: str = "d") -> S
         ([S("PHONE_NUMBER", 0, 10, 0.5), S("CREDIT_CARD", 0, 16, 1.0)], [S("CREDIT_CARD", 0, 16, 1.0)]),
         ([S("US_BANK_NUMBER", 0, 9, 0.45), S("US_SSN", 0, 9, 0.45)], [S("US_SSN", 0, 9, 0.45)]),
         ([S("PERSON", 0, 5, 0.85), S("PERSON", 0, 12, 0.85)], [S("PERSON", 0, 12, 0.85)]),
-        ([S("EMAIL_ADDRESS", 5, 20, 1.0), S("SECRET", 8, 12, 0.85)], [S("EMAIL_ADDRESS", 5, 20, 1.0)]),
+        # A secret absorbs what overlaps it: redacted whole, never tokenized as an e-mail.
+        ([S("EMAIL_ADDRESS", 5, 20, 1.0), S("SECRET", 8, 12, 0.85)], [S("SECRET", 5, 20, 0.85)]),
+        ([S("SECRET", 0, 6, 0.5), S("PHONE_NUMBER", 4, 12, 0.9), S("PERSON", 11, 15, 0.9),
+          S("CREDIT_CARD", 20, 36, 1.0)],
+         [S("SECRET", 0, 15, 0.5), S("CREDIT_CARD", 20, 36, 1.0)]),
         ([S("A", 0, 3, 0.5), S("B", 3, 6, 0.5)], [S("A", 0, 3, 0.5), S("B", 3, 6, 0.5)]),
         ([S("X", 4, 4, 0.9)], []),
     ],
