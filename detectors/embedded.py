@@ -11,6 +11,7 @@ included), never unescaped, so spans need no mapping.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -33,15 +34,22 @@ _ESCAPED_PAIR = re.compile(
     r'\\"((?:[^"\\\n]){1,64})\\"\s*:\s*(?:\\"((?:[^"\\]|\\[^"])*)\\"|(-?[0-9][0-9.eE+\-]*))'
 )
 """A pair of JSON serialized inside a JSON string (double-encoded payloads)."""
-_KV = re.compile(
-    r"(?:^|(?<=\s\s)|(?<=\t)|(?<=;))[ \t>*•\-]*(?:\*\*)?"
-    r"([A-Za-z][A-Za-z0-9_./#\-]{0,30}(?: [A-Za-z0-9_./#\-]{1,30}){0,3})(?:\*\*)?[ \t]*[:=]"
-    r"[ \t]*(?:\*\*)?[ \t]*"
-    r"([^\s*](?:[^\n]*?[^\s*])?)(?=\*\*|[ \t]{2,}|\t|\n|;|$)",
+_KV_HEAD = re.compile(
+    r"(?:^|(?<=;)|(?<!\s)\s{2,}+|(?<!\s)\t)[ \t>*•\-]*+(?:\*\*)?"
+    r"([A-Za-z][A-Za-z0-9_./#\-]{0,30}(?: [A-Za-z0-9_./#\-]{1,30}){0,3})(?:\*\*)?[ \t]*+[:=]"
+    r"[ \t]*+(?:\*\*)?[ \t]*+(?=[^\s*])",
     re.MULTILINE,
 )
+"""A `Key:` (or `Key =`) at a line start, after two spaces, a tab or `;`, up to its value.
+
+A separator is read from the start of its whitespace run and every run possessively, so
+a megabyte of spaces is one failed attempt, not one per space."""
+_VALUE_END = re.compile(r"[^\s*](?=\*\*|[ \t]{2,}|\t|\n|;|$)")
+"""Where a value may end: a visible character before `**`, two spaces, a tab, `;` or
+the end of the line."""
 _HEADER_CELL = re.compile(r"[A-Za-z][A-Za-z0-9 _.#/()\-]{0,40}")
-_MD_RULE = re.compile(r"\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*\|?\s*")
+_MD_RULE = re.compile(r"\s*+\|?(?:\s*+:?-{3,}+:?\s*+\|)++\s*+:?-*+:?\s*+\|?\s*+")
+"""A markdown rule row (`|---|:--:|`); possessive, so a row of spaces fails in one pass."""
 
 MAX_UNITS = 2000
 """Keep pathological inputs bounded: beyond this many pairs, patterns alone decide."""
@@ -69,12 +77,39 @@ def _json_units(text: str) -> list[Unit]:
 
 
 def _kv_units(text: str) -> list[Unit]:
+    """`Key: value` pairs; a value is the shortest run ending where `_VALUE_END` allows.
+
+    Value ends and line ends are listed once and bisected, so a line of many keys whose
+    values never end costs a pass, not a scan to the end of the line per key.
+    """
     units: list[Unit] = []
-    for m in _KV.finditer(text):
-        units.append(Unit(m.start(2), m.end(2), m.group(1).strip()))
-        if len(units) >= MAX_UNITS:
+    ends: list[int] | None = None
+    newlines: list[int] = []
+    pos = 0
+    while len(units) < MAX_UNITS:
+        m = _KV_HEAD.search(text, pos)
+        if m is None:
             break
+        if ends is None:
+            ends = [v.end() for v in _VALUE_END.finditer(text)]
+            newlines = [n.start() for n in _NEWLINE.finditer(text)]
+        start = m.end()
+        i = bisect.bisect_left(newlines, start)
+        line_end = newlines[i] if i < len(newlines) else len(text)
+        j = bisect.bisect_left(ends, start + 2)
+        if j < len(ends) and ends[j] <= line_end:
+            end = ends[j]
+        elif (k := bisect.bisect_left(ends, start + 1)) < len(ends) and ends[k] == start + 1:
+            end = start + 1
+        else:
+            pos = m.start() + 1
+            continue
+        units.append(Unit(start, end, m.group(1).strip()))
+        pos = end
     return units
+
+
+_NEWLINE = re.compile(r"\n")
 
 
 def _cells(text: str, start: int, end: int, sep: str) -> list[tuple[int, int]]:
@@ -114,7 +149,8 @@ def _table_units(text: str, blocks: list[tuple[int, int]]) -> list[Unit]:
             i += 1
             continue
         j, rows = i + 1, []
-        while j < len(lines):
+        room = (MAX_UNITS - len(units)) // len(header)  # rows past the bound: patterns only
+        while j < len(lines) and len(rows) < room:
             row_text = text[lines[j][0] : lines[j][1]]
             if sep == "|" and _MD_RULE.fullmatch(row_text):
                 j += 1
@@ -130,8 +166,8 @@ def _table_units(text: str, blocks: list[tuple[int, int]]) -> list[Unit]:
         if rows:
             blocks.append((s, lines[j - 1][1]))
         i = j if rows else i + 1
-        if len(units) >= MAX_UNITS:
-            break
+        if len(units) >= MAX_UNITS or (rows and len(rows) >= room):
+            break  # bounded: the rest of the text, tables included, is left to patterns
     return units
 
 

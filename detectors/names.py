@@ -13,7 +13,7 @@ import itertools
 import re
 
 from detectors.overlap import Span
-from detectors.wordlists import IMPERATIVES, ORG_WORDS, stop_words
+from detectors.wordlists import IMPERATIVES, LABEL_WORDS, ORG_WORDS, stop_words
 
 _NOT_IN_NAME = re.compile(r"[\d@_/\\:=<>{}\[\]|#*]")
 _EDGE = " \t\n.,;:'\"()-–—"
@@ -22,9 +22,10 @@ _EDGE = " \t\n.,;:'\"()-–—"
 def person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The NER span trimmed to a plausible name, or None for what is not one.
 
-    The small model tags labels ("Requester:"), masked digits ("XXXX"), drug names and
-    company names ("Orbital Dental"); a name has a capital letter, no digits or markup,
-    no organisation word, and is not a one-word all-caps or label-like token.
+    The small model tags labels ("Requester:"), masked digits ("XXXX"), drug names,
+    company names ("Orbital Dental") and schema field titles ("Member Name"); a name has a
+    capital letter, no digits or markup, no organisation or field-label word, and is not
+    a one-word all-caps or label-like token.
     """
     while start < end and text[start] in _EDGE:
         start += 1
@@ -37,8 +38,8 @@ def person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     if " " not in name and (name.isupper() or text[end : end + 2].lstrip().startswith(":")):
         return None
-    if any(w.lower() in ORG_WORDS for w in name.split()):
-        return None
+    if any(w.lower() in ORG_WORDS or w.lower() in LABEL_WORDS for w in name.split()):
+        return None  # "Orbital Dental", and field titles of schemas: "Member Name"
     if " " not in name and name.lower() in IMPERATIVES:
         return None
     return start, end
@@ -46,6 +47,8 @@ def person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 _NAME_WORD = re.compile(r"[^\W\d_a-z][^\W\d_]*(?:['’\-][^\W\d_]+)*")
 _EXTEND_MAX = 2
+_WORD_MAX = 40
+"""Longest name word looked at when growing a span: the look-around stays bounded."""
 
 
 def _name_word(word: str) -> bool:
@@ -54,6 +57,7 @@ def _name_word(word: str) -> bool:
         and not (word.isupper() and len(word) > 1)
         and word.lower() not in stop_words()
         and word.lower() not in ORG_WORDS
+        and word.lower() not in LABEL_WORDS
     )
 
 
@@ -65,7 +69,9 @@ def extend_name(text: str, start: int, end: int) -> tuple[int, int]:
     single space. At most two words each side, never across a line or a stop word.
     """
     for _ in range(_EXTEND_MAX):
-        left = text.rfind(" ", 0, max(0, start - 1))
+        left = text.rfind(" ", max(0, start - 2 - _WORD_MAX), max(0, start - 1))
+        if left < 0 and start - 1 > _WORD_MAX:
+            break  # no name word is that long: look no further back
         word = text[left + 1 : start - 1]
         if start < 2 or text[start - 1] != " " or "\n" in word or not _name_word(word):
             break
@@ -74,9 +80,10 @@ def extend_name(text: str, start: int, end: int) -> tuple[int, int]:
         if end >= len(text) or text[end] != " ":
             break
         right = end + 1
-        while right < len(text) and not text[right].isspace() and text[right] not in ",.;:!?()":
+        stop = min(len(text), right + _WORD_MAX + 1)
+        while right < stop and not text[right].isspace() and text[right] not in ",.;:!?()":
             right += 1
-        if not _name_word(text[end + 1 : right]):
+        if right - end - 1 > _WORD_MAX or not _name_word(text[end + 1 : right]):
             break
         end = right
     return start, end
@@ -107,18 +114,16 @@ def echo_names(text: str, spans: list[Span]) -> list[Span]:
     known = sorted((s.start, s.end) for s in people)
     known_starts = [s for s, _ in known]
     reach = list(itertools.accumulate((e for _, e in known), max))  # furthest end so far
-    for word in words:
-        at = text.find(word)
-        while at >= 0:
-            end = at + len(word)
-            glued = (at > 0 and _glue(text[at - 1])) or (end < len(text) and _glue(text[end]))
-            i = bisect.bisect_right(known_starts, at) - 1
-            if not glued and not (i >= 0 and reach[i] >= end):
-                found.append(Span("PERSON", at, end, ECHO_SCORE, "name_echo"))
-            at = text.find(word, end)
+    for m in _GLUED_RUN.finditer(text):  # one pass, whatever the number of names
+        if m.group() not in words:
+            continue
+        at, end = m.span()
+        i = bisect.bisect_right(known_starts, at) - 1
+        if not (i >= 0 and reach[i] >= end):
+            found.append(Span("PERSON", at, end, ECHO_SCORE, "name_echo"))
     return found
 
 
-def _glue(ch: str) -> bool:
-    """A character that would make a found name part of a longer word."""
-    return ch.isalnum() or ch in "_'’-"
+_GLUED_RUN = re.compile(r"[\w'’\-]+")
+"""A maximal run of characters that glue into one word (letters, digits, `_`, apostrophes,
+hyphens): a name is found again only where such a run is the name itself."""

@@ -35,11 +35,17 @@ NER_SCORE = 0.85
 
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+|[^\w\s]|_")
 """Words, dotted abbreviations ("d.o.b."), and single punctuation marks."""
-_PROSE = re.compile(r"[^\W\d_]{2,}[,;:]?\s+[^\W\d_]{2,}")
+_PROSE = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,}[,;:]?\s+[^\W\d_]{2}")
+"""Two words: tried only where a word starts, so a long letter run is read once, not
+once per letter."""
 _NER_BLANKS = re.compile(r",(?=\S)|[|\t;]")
 
 CACHE_MAX_CHARS = 2000
-"""Longer texts are rarely repeated verbatim; they are not cached."""
+"""Longer texts are rarely repeated verbatim; they are not cached whole (their pieces are)."""
+
+PIECE_CACHE_CHARS = 2_000_000
+"""Characters of NER pieces remembered (LRU): a repeated block, a table row, a boilerplate
+paragraph of a long text goes through spaCy once."""
 
 NER_CHUNK = 4000
 """Long texts go to NER in pieces of about this many characters, cut at whitespace."""
@@ -205,6 +211,8 @@ class TokenNlpEngine(NlpEngine):
         """How many texts went through spaCy: the pattern path keeps it at zero."""
         self._cache: OrderedDict[str, tuple[EntitySpan, ...]] = OrderedDict()
         self._cache_size = cache_size
+        self._pieces: OrderedDict[str, tuple[EntitySpan, ...]] = OrderedDict()
+        self._piece_chars = 0
 
     def load(self) -> None:  # noqa: D102 - nothing to load, the pipeline is passed in
         return None
@@ -252,17 +260,50 @@ class TokenNlpEngine(NlpEngine):
         out: list[list[EntitySpan]] = [[] for _ in texts]
         if not pieces:
             return out
-        self.ner_calls += len(pieces)
-        docs = self.nlp.pipe((p for _, _, p in pieces), batch_size=self.batch_size)
-        for (i, off, piece), doc in zip(pieces, docs, strict=True):
-            for ent in doc.ents:
-                if ent.label_ not in NER_LABELS:
-                    continue
-                bounds = person_span(piece, ent.start_char, ent.end_char)
-                if bounds is not None:
-                    bounds = extend_name(piece, *bounds)
-                    out[i].append(EntitySpan(ent.label_, off + bounds[0], off + bounds[1]))
+        known: dict[str, tuple[EntitySpan, ...]] = {}
+        todo: list[str] = []
+        for _, _, piece in pieces:
+            if piece in known:
+                continue
+            hit = self._pieces.get(piece)
+            if hit is not None:
+                self._pieces.move_to_end(piece)
+                known[piece] = hit
+            else:
+                known[piece] = ()
+                todo.append(piece)
+        if todo:
+            self.ner_calls += len(todo)
+            docs = self.nlp.pipe(todo, batch_size=self.batch_size)
+            for piece, doc in zip(todo, docs, strict=True):
+                known[piece] = found = self._piece_persons(piece, doc)
+                self._remember_piece(piece, found)
+        for i, off, piece in pieces:
+            out[i].extend(EntitySpan(e.label_, off + e.start_char, off + e.end_char)
+                          for e in known[piece])
         return out
+
+    @staticmethod
+    def _piece_persons(piece: str, doc: Any) -> tuple[EntitySpan, ...]:
+        """PERSON entities of one NER piece, trimmed and grown to whole names."""
+        found: list[EntitySpan] = []
+        for ent in doc.ents:
+            if ent.label_ not in NER_LABELS:
+                continue
+            bounds = person_span(piece, ent.start_char, ent.end_char)
+            if bounds is not None:
+                bounds = extend_name(piece, *bounds)
+                found.append(EntitySpan(ent.label_, bounds[0], bounds[1]))
+        return tuple(found)
+
+    def _remember_piece(self, piece: str, found: tuple[EntitySpan, ...]) -> None:
+        if len(piece) > PIECE_CACHE_CHARS // 100:
+            return
+        self._pieces[piece] = found
+        self._piece_chars += len(piece)
+        while self._piece_chars > PIECE_CACHE_CHARS:
+            old, _ = self._pieces.popitem(last=False)
+            self._piece_chars -= len(old)
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         """Presidio's contract: full analysis of one text (NER included when loaded)."""

@@ -53,3 +53,24 @@ IMPERATIVES = frozenset(
      "translate", "compare", "analyse", "analyze", "extract", "classify", "verify"}
 )  # fmt: skip
 """Verbs that open prompts ("Summarise what you found."), which NER takes for names."""
+
+LABEL_WORDS = frozenset(
+    {"id", "ids", "uuid", "name", "names", "number", "num", "no", "nr", "code", "type", "types",
+     "status", "state", "date", "dates", "time", "timestamp", "email", "phone", "address",
+     "value", "values", "list", "count", "amount", "total", "title", "description", "format",
+     "level", "mode", "role", "person", "persons", "people", "member", "members",
+     "practitioner", "identifier", "reference", "ref", "details", "detail", "info", "data",
+     "notes", "summary", "message", "messages", "score", "flag", "version", "success",
+     "owner", "contact", "contacts", "profile", "account", "settings", "portal", "secret",
+     "credentials", "token", "password", "username", "user", "users", "limit", "offset",
+     "query", "filter", "url", "uri", "path", "schema", "object", "string", "array",
+     "boolean", "integer", "optional", "required", "default", "enum", "example", "examples",
+     "properties", "args", "arguments", "input", "output", "result", "response", "request",
+     "payload", "metadata", "history", "visit", "encounter", "appointment", "diagnosis",
+     "procedure", "prescription", "medication", "allergies", "vitals", "insurer", "policy",
+     "claim", "invoice", "order", "balance", "card", "expiry", "cvv", "zip", "postcode",
+     "city", "country", "region", "birth", "age", "gender", "sex", "initials", "signature"}
+)  # fmt: skip
+"""Words of field labels and schema text ("Patient Id", "Card Number", "Member Name",
+"Contact Person Email"): a capitalized phrase holding one names a field, not a person.
+Surnames that are also common words ("Key", "Page", "Field", "Price") are left out."""

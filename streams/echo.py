@@ -10,6 +10,8 @@ original. Sessions are keyed to one partition, so each worker sees all of its ow
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import OrderedDict
 from functools import lru_cache
@@ -55,21 +57,27 @@ class SessionMemory:
             OrderedDict())
 
     def remember(self, session: str, entity_type: str, value: str) -> None:
+        values = self._sessions.get(session)
+        if values is not None:
+            self._sessions.move_to_end(session)
+            if len(values) >= self.max_values:
+                return  # full: compiling the value would be wasted work
         found = _compiled(entity_type, value)
         if found is None:
             return
-        values = self._sessions.get(session)
         if values is None:
             values = self._sessions[session] = {}
             if len(self._sessions) > self.max_sessions:
                 self._sessions.popitem(last=False)
-        else:
-            self._sessions.move_to_end(session)
-        if len(values) < self.max_values:
-            values[(entity_type, *found)] = None
+        values[(entity_type, *found)] = None
 
     def echoes(self, session: str, text: str, taken: list[Span]) -> list[Span]:
-        """Spans of remembered values in `text` that no span in `taken` already covers."""
+        """Spans of remembered values in `text` that no span in `taken` already covers.
+
+        Linear in the text: at most `values_per_session` scans (each ruled out by its
+        needle first), then one sorted sweep; an overlap is a bisect into `taken` and a
+        running end of what was kept, never a scan of every span per hit.
+        """
         values = self._sessions.get(session)
         if not values:
             return []
@@ -78,10 +86,20 @@ class SessionMemory:
         for entity, needle, regex in values:
             if needle in folded:
                 hits += [(m.start(), m.end(), entity) for m in regex.finditer(text)]
+        if not hits:
+            return []
+        ordered = sorted((t.start, t.end) for t in taken)
+        starts = [s for s, _ in ordered]
+        reach = list(itertools.accumulate((e for _, e in ordered), max))  # furthest end so far
         out: list[Span] = []
+        kept_end = -1
         for start, end, entity in sorted(hits, key=lambda h: (h[0], h[0] - h[1])):
-            if any(t.start < end and start < t.end for t in (*taken, *out)):
+            if start < kept_end:
+                continue  # overlaps a hit kept before (those all start at or before `start`)
+            i = bisect.bisect_left(starts, end)  # taken spans starting before this hit ends
+            if i and reach[i - 1] > start:
                 continue
             out.append(Span(entity_type=entity, start=start, end=end, score=0.9,
                             detector=DETECTOR))
+            kept_end = end
         return out

@@ -9,8 +9,14 @@ the score is just the threshold; a full name right before "(MRN", "(DOB" or befo
 reporting verb at the start of a sentence counts too. Organisation words and stop
 words invalidate.
 It also gives the pattern-only path (no spaCy) some PERSON recall. Case-sensitive:
-the name must be capitalized. `\K` (regex module) leaves the cue word out of the span
-while letting the search start at the cue, which is cheaper than a lookbehind.
+the name must be capitalized. `\K` leaves the cue word out of the span while letting the
+search start at the cue, which is cheaper than a lookbehind (and PCRE has no
+variable-length one).
+
+Linear on hostile text: a name word starts only where no letter is glued before it, its
+letters are matched possessively (a word is read once, never split), and every
+repetition is bounded, so `Dr. Aaaa ` repeated, a run of capitals or a 40k-character
+capitalized run costs one pass.
 """
 
 from __future__ import annotations
@@ -19,9 +25,10 @@ from presidio_analyzer import Pattern
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from detectors.recognizers._base import CASE_SENSITIVE, ConstantRecognizer
-from detectors.wordlists import ORG_WORDS
+from detectors.wordlists import LABEL_WORDS, ORG_WORDS
 
-_WORD = r"\p{Lu}[\p{L}'’\-]*\p{Ll}[\p{L}'’\-]*"
+_WORD = r"(?<![\p{L}\p{N}_'’\-])\p{Lu}[\p{Lu}'’\-]*+\p{Ll}[\p{L}'’\-]*+"
+"""A capitalized word with a lower-case letter: not glued to a word before it, read whole."""
 _PARTICLE = r"(?:da|de|del|della|der|den|di|du|dos|van|von|bin|ibn|al|el|la|le|ter|ten)"
 NAME = rf"{_WORD}(?:[ ](?:{_PARTICLE}[ ])?{_WORD}){{0,2}}"
 """One to three capitalized words, with the usual lower-case particles between."""
@@ -67,7 +74,7 @@ class PersonCueRecognizer(ConstantRecognizer):
         Pattern(
             "name after a role word, or before a reporting verb",
             rf"\b{_ROLES}:?[ ]{{1,2}}\K{NAME}"
-            rf"|(?:^|(?<=[.!?\n][ ]{{0,2}}))\K{FULL_NAME}(?=[ ](?:{_VERBS})\b)",
+            rf"|(?:^|[.!?\n][ ]{{0,2}})\K{FULL_NAME}(?=[ ](?:{_VERBS})\b)",
             0.45,
         ),
         Pattern("full name after a preposition", rf"\b{_PREPOSITIONS}[ ]\K{FULL_NAME}", 0.4),
@@ -79,6 +86,7 @@ class PersonCueRecognizer(ConstantRecognizer):
     FLAGS = CASE_SENSITIVE
 
     def invalidate_result(self, pattern_text: str) -> bool:
-        """Not a person when a word names an organisation or is a stop word ("The")."""
+        """Not a person when a word names an organisation, a field ("Patient Id", "Card
+        Number": schema titles and labels) or is a stop word ("The")."""
         words = [w.lower() for w in pattern_text.split()]
-        return any(w in ORG_WORDS or w in STOP_WORDS for w in words)
+        return any(w in ORG_WORDS or w in LABEL_WORDS or w in STOP_WORDS for w in words)
