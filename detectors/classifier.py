@@ -193,6 +193,9 @@ class Classifier:
         for site, fold, plan, people, hits, found_layers in zip(
             work, folded, plans, persons, fired, layers, strict=False
         ):
+            if not (hits or people or found_layers or any(m for _, m in plan.units)):
+                out.append([])  # nothing fired, no key names it, no NER name: nothing here
+                continue
             spans = self._spans(site, plan, people, hits)
             for layer in found_layers:
                 spans.extend(self._layer_spans(layer, next(layer_hits)))
