@@ -22,15 +22,50 @@ DETECTOR = "session_echo"
 _DIGITY = {"CREDIT_CARD", "US_SSN", "PHONE_NUMBER", "US_NPI", "US_BANK_NUMBER", "IBAN_CODE",
            "US_MBI", "MEDICAL_RECORD_NUMBER"}
 _MIN_LEN = 6
+_SEPARATOR = re.compile(r"[\s\-./]")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+class _Bare:
+    """A text without separators (ASCII lower-cased), mapped back to the text's offsets.
+
+    An identifier is looked for with `str.find` there, and its regex confirmed only at
+    the places found, instead of one regex pass over the whole text per remembered value.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        lowered = text.translate(_ASCII_LOWER)  # same length as `text`
+        seps = [m.start() for m in _SEPARATOR.finditer(lowered)]
+        self.shift = [p - k for k, p in enumerate(seps)]  # non-decreasing
+        self.bare = _SEPARATOR.sub("", lowered)
+
+    def offset(self, i: int) -> int:
+        """Offset in the text of character `i` of the bare text."""
+        return i + bisect.bisect_right(self.shift, i)
+
+    def matches(self, needle: str, regex: re.Pattern[str]) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        at = self.bare.find(needle)
+        while at >= 0:
+            start = self.offset(at)
+            m = regex.match(self.text, start)
+            if m is None and start > 0 and self.text[start - 1] == "+":
+                m = regex.match(self.text, start - 1)
+            if m is not None:
+                out.append((m.start(), m.end()))
+            at = self.bare.find(needle, at + 1)
+        return out
 
 
 @lru_cache(maxsize=65_536)
 def _compiled(entity_type: str, value: str) -> tuple[str, re.Pattern[str]] | None:
     """(needle, regex) finding `value` again; identifiers tolerate any separators.
 
-    The needle is a cheap substring every match must contain (the last four
-    characters of an identifier, the whole value otherwise), so most texts are
-    ruled out without running the regex at all.
+    The needle is a cheap substring every match must contain (an identifier's characters
+    without separators, looked for in the text without separators; the whole value
+    otherwise), so most texts are ruled out without running the regex at all, even
+    texts full of digits.
     """
     if entity_type in _DIGITY:
         chars = [c for c in value.casefold() if c.isalnum()]
@@ -39,7 +74,7 @@ def _compiled(entity_type: str, value: str) -> tuple[str, re.Pattern[str]] | Non
         body = r"[\s\-./]?".join(re.escape(c) for c in chars)
         plus = r"\+?" if entity_type == "PHONE_NUMBER" else ""
         regex = rf"(?<![A-Za-z0-9+]){plus}{body}(?![A-Za-z0-9])"
-        return "".join(chars[-4:]), re.compile(regex, re.IGNORECASE)
+        return "".join(chars), re.compile(regex, re.IGNORECASE)
     v = value.strip()
     if len(v) < _MIN_LEN:
         return None
@@ -82,9 +117,21 @@ class SessionMemory:
         if not values:
             return []
         folded = text.casefold()
+        bare: _Bare | None = None
         hits = []
         for entity, needle, regex in values:
-            if needle in folded:
+            if entity in _DIGITY and needle.isascii():
+                bare = _Bare(text) if bare is None else bare
+                hits += [(a, b, entity) for a, b in bare.matches(needle, regex)]
+            elif needle not in folded:
+                continue
+            elif len(folded) == len(text):  # confirm the regex only where the needle is
+                at = folded.find(needle)
+                while at >= 0:
+                    if m := regex.match(text, at):
+                        hits.append((m.start(), m.end(), entity))
+                    at = folded.find(needle, at + 1)
+            else:
                 hits += [(m.start(), m.end(), entity) for m in regex.finditer(text)]
         if not hits:
             return []

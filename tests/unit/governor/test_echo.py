@@ -48,3 +48,18 @@ def test_already_covered_spans_are_not_doubled_and_memory_is_bounded() -> None:
     mem.remember("u", "PERSON", "Alan Turing")  # evicts the oldest session, "s"
     assert mem.echoes("s", "ssn 133816373", []) == []
     assert mem.echoes("u", "by Alan Turing", [])
+
+
+def test_many_echoes_against_many_taken_spans() -> None:
+    """Overlap with `taken` is decided for every hit, whatever the order spans come in."""
+    mem = SessionMemory()
+    mem.remember("s", "US_SSN", "133-81-6373")
+    mem.remember("s", "PERSON", "Elif Tanaka")
+    text = " ".join(["133 81 6373", "Elif Tanaka", "x"] * 2000)
+    step = len("133 81 6373 Elif Tanaka x ")
+    taken = [Span("US_SSN", i * step, i * step + 11, 1.0, "ssn") for i in range(0, 2000, 2)]
+    spans = mem.echoes("s", text, list(reversed(taken)))
+    assert len(spans) == 1000 + 2000
+    assert all(not (t.start < s.end and s.start < t.end) for s in spans[:50] for t in taken)
+    assert [text[s.start : s.end] for s in spans[:3]] == ["Elif Tanaka", "133 81 6373",
+                                                          "Elif Tanaka"]
