@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import regex
 from presidio_analyzer import (
@@ -52,7 +53,7 @@ class _Entry:
     compiled: regex.Pattern[str] | None
 
 
-def _triggers_of(recognizer: EntityRecognizer) -> list[tuple[Trigger, Pattern | None, object]]:
+def _triggers_of(recognizer: Any) -> list[tuple[Trigger, Pattern | None, object]]:
     """The automaton triggers of a recognizer, with what confirms each.
 
     A plain `PatternRecognizer`: its patterns, each confirmed by its own regex. One that
@@ -64,11 +65,12 @@ def _triggers_of(recognizer: EntityRecognizer) -> list[tuple[Trigger, Pattern | 
     triggers = getattr(recognizer, "TRIGGERS", None)
     if triggers:
         return [(Trigger(t, caseless=True, dotall=True), None, None) for t in triggers]
-    if not isinstance(recognizer, PatternRecognizer) or not recognizer.patterns:
+    patterns: list[Pattern] = list(getattr(recognizer, "patterns", None) or [])
+    if not isinstance(recognizer, PatternRecognizer) or not patterns:
         return []
     plain = type(recognizer).analyze is PatternRecognizer.analyze
     out: list[tuple[Trigger, Pattern | None, object]] = []
-    for pattern in recognizer.patterns:
+    for pattern in patterns:
         trigger = Trigger(pattern.regex, caseless=caseless, dotall=dotall)
         if plain:
             out.append((trigger, pattern, regex.compile(pattern.regex, flags=flags)))
@@ -83,7 +85,7 @@ class ScanEngine:
     def __init__(self, recognizers: Sequence[EntityRecognizer],
                  context_enhancer: ContextAwareEnhancer | None = None,
                  skip: Sequence[EntityRecognizer] = ()) -> None:
-        self.recognizers = list(recognizers)
+        self.recognizers: list[Any] = list(recognizers)  # Presidio's classes are untyped
         self.context_enhancer = context_enhancer
         entries: list[_Entry] = []
         triggers: list[Trigger] = []
@@ -120,14 +122,14 @@ class ScanEngine:
         return out
 
     def analyze(self, text: str, fired: set[int], nlp_artifacts: NlpArtifacts,
-                extra: Sequence[EntityRecognizer] = (),
+                extra: Sequence[Any] = (),
                 context: list[str] | None = None) -> list[RecognizerResult]:
         """Presidio's `analyze` for one string, over the recognizers whose triggers fired."""
         by_recognizer: dict[int, list[_Entry]] = {i: [] for i in self._unguarded}
         for i in sorted(fired):
             entry = self._entries[i]
             by_recognizer.setdefault(entry.recognizer, []).append(entry)
-        active: list[EntityRecognizer] = []
+        active: list[Any] = []
         results: list[RecognizerResult] = []
         for index, entries in by_recognizer.items():
             rec = self.recognizers[index]
@@ -144,7 +146,8 @@ class ScanEngine:
                 meta.setdefault(_NAME, rec.name)
                 meta.setdefault(_ID, rec.id)
             results.extend(found)
-        for rec in extra:
+        for extra_rec in extra:
+            rec = extra_rec
             active.append(rec)
             found = rec.analyze(text, list(rec.supported_entities), nlp_artifacts) or []
             for result in found:
@@ -158,7 +161,7 @@ class ScanEngine:
         return EntityRecognizer.remove_duplicates(results)
 
     @staticmethod
-    def _confirm(rec: PatternRecognizer, text: str,
+    def _confirm(rec: Any, text: str,
                  entries: list[_Entry]) -> list[RecognizerResult]:
         """`PatternRecognizer.analyze`, for the patterns that fired only."""
         entity = rec.supported_entities[0]
@@ -191,7 +194,7 @@ class ScanEngine:
         return results
 
     def _enhance(self, text: str, raw: list[RecognizerResult], artifacts: NlpArtifacts,
-                 recognizers: list[EntityRecognizer],
+                 recognizers: list[Any],
                  context: list[str] | None) -> list[RecognizerResult]:
         """Presidio's two context passes: each recognizer's hook, then context words."""
         if len(recognizers) == 1:

@@ -6,7 +6,6 @@ import base64
 import time
 
 import pytest
-import regex
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 

@@ -311,9 +311,6 @@ def test_the_vault_refuses_secrets(keys) -> None:
     assert out == []
 
 
-@pytest.mark.xfail(reason="detectors.overlap.resolve drops the SECRET candidate that loses to "
-                          "an overlapping EMAIL_ADDRESS by score, so the governor never sees it",
-                   strict=False)
 def test_password_that_reads_as_an_email_is_not_vaulted(classifier, keys) -> None:
     rng = random.Random(11)
     users = [f"{''.join(rng.choice('abcdefghjkmnpqrstuvwxyz') for _ in range(8))}@example.org"
