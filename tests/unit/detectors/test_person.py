@@ -127,3 +127,45 @@ def test_a_record_listing_by_its_neighbours(find) -> None:
     assert ("US_SSN", "765462673") in found
     assert ("DATE_OF_BIRTH", "2001-11-18") in found
     assert find("Maria Garcia visited on 2024-03-05.") == [("PERSON", "Maria Garcia")]
+
+
+def _tools_list() -> dict:
+    def prop(title: str, description: str | None = None) -> dict:
+        out = {"type": "string", "title": title}
+        return out | ({"description": description} if description else {})
+
+    return {"jsonrpc": "2.0", "id": 2, "result": {"tools": [{
+        "name": "get_patient", "title": "Get Patient Record",
+        "description": "Look up a patient by id, e.g. the chart of Maria Garcia.",
+        "inputSchema": {"type": "object", "title": "GetPatientArguments", "properties": {
+            "patient_id": prop("Patient Id", "Patient Id of the record"),
+            "card_number": prop("Card Number", "Card Number on file"),
+            "full_name": prop("Full Name", "Full Name of the patient, e.g. Maria Garcia"),
+            "member_name": prop("Member Name"), "guardian": prop("Guardian Name"),
+            "status": prop("Patient Status"), "npi": prop("Nurse Practitioner Id"),
+            "contact": prop("Contact Person", "Contact Person Email"),
+        }, "required": ["patient_id"]},
+        "outputSchema": {"type": "object", "properties": {
+            "given_name": prop("Given Name"), "family_name": prop("Family Name"),
+            "dob": prop("Date Of Birth")}},
+    }, {"name": "notify", "title": "Send Message To Customer",
+        "description": "Message a customer. Thanks Customer Success.",
+        "inputSchema": {"type": "object", "properties": {"to": prop("To", "Customer Id")}}},
+    ]}}  # fmt: skip
+
+
+@pytest.mark.parametrize("ner", [False, True])
+def test_schema_text_keeps_its_meaning(classifier, ner: bool) -> None:
+    """tools/list titles and descriptions name fields, not people ("Patient Id" stays)."""
+    from detectors.api import iter_strings
+
+    sites = iter_strings(_tools_list())
+    people = [
+        (site.path, site.text[s.start : s.end])
+        for site, spans in zip(sites, classifier.classify(sites, ner=ner), strict=True)
+        for s in spans
+        if s.entity_type == "PERSON"
+    ]
+    assert all(path.endswith(".description") and v == "Maria Garcia" for path, v in people)
+    if ner:  # a real name in an example is still a name
+        assert ("$.result.tools[0].description", "Maria Garcia") in people
