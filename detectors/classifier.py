@@ -15,6 +15,7 @@ One `classify` call handles the strings of one message (or of many), in one line
 from __future__ import annotations
 
 import bisect
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -197,6 +198,8 @@ class Classifier:
                 out.append([])  # nothing fired, no key names it, no NER name: nothing here
                 continue
             spans = self._spans(site, plan, people, hits)
+            if site.key == "title" and _SCHEMA_PATH.search(site.path):
+                spans = [s for s in spans if s.entity_type != "PERSON"]  # "Patient Id"
             for layer in found_layers:
                 spans.extend(self._layer_spans(layer, next(layer_hits)))
             kept = resolve(s for s in spans if s.score >= self.config.min_score)
@@ -278,6 +281,10 @@ class Classifier:
         return [s for i, s in enumerate(spans) if i not in dropped] + added
 
 
+
+
+_SCHEMA_PATH = re.compile(r"\.(?:inputSchema|outputSchema|properties)\b")
+"""A JSON Schema inside a message: its `title`s name fields ("Patient Id"), not people."""
 
 
 def _may_encode(text: str) -> bool:

@@ -169,3 +169,19 @@ def test_schema_text_keeps_its_meaning(classifier, ner: bool) -> None:
     assert all(path.endswith(".description") and v == "Maria Garcia" for path, v in people)
     if ner:  # a real name in an example is still a name
         assert ("$.result.tools[0].description", "Maria Garcia") in people
+
+
+def test_schema_property_titles_are_never_people(classifier) -> None:
+    """A JSON Schema `title` names a field, even when it reads like a name."""
+    from detectors.api import iter_strings
+
+    titles = ["Contact Person", "Lars Okafor", "Maria Garcia", "Ana Lima"]
+    message = {"result": {"tools": [{"name": "lookup", "inputSchema": {"type": "object",
+               "properties": {f"f{i}": {"type": "string", "title": t,
+                                        "description": f"Sent to {t} by the caller."}
+                              for i, t in enumerate(titles)}}}]}}
+    sites = iter_strings(message)
+    spans = dict(zip((s.path for s in sites), classifier.classify(sites), strict=True))
+    assert all(not v for p, v in spans.items() if p.endswith(".title"))
+    # the same names in a description are still found
+    assert any(v for p, v in spans.items() if p.endswith(".description"))
