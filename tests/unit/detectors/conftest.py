@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -43,3 +44,25 @@ def spans_of(classifier: Classifier) -> Callable[..., list[tuple[str, int, int]]
         return [(s.entity_type, s.start, s.end) for s in spans]
 
     return run
+
+
+def _runner(classifier: Classifier, as_text: bool) -> Callable[..., list[tuple[str, Any, Any]]]:
+    def run(text: str, key: str | None = None, *, ner: bool = False) -> list[tuple[str, Any, Any]]:
+        [spans] = classifier.classify([StringSite("$.x", key, text)], ner=False)
+        if as_text:
+            return [(s.entity_type, text[s.start : s.end]) for s in spans]  # type: ignore[misc]
+        return [(s.entity_type, s.start, s.end) for s in spans]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def pattern_find(patterns: Classifier) -> Callable[..., list[tuple[str, Any, Any]]]:
+    """`find` on the pattern classifier: no NER model loaded (`ner=` is accepted, ignored)."""
+    return _runner(patterns, as_text=True)
+
+
+@pytest.fixture(scope="session")
+def pattern_spans_of(patterns: Classifier) -> Callable[..., list[tuple[str, Any, Any]]]:
+    """`spans_of` on the pattern classifier."""
+    return _runner(patterns, as_text=False)
