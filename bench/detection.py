@@ -175,6 +175,10 @@ class Mcpgov:
     def classify(self, sites: Sequence[Site], ner: bool = False) -> list[list[Any]]:
         return self.classifier.classify(list(sites), ner=self.ner)  # type: ignore[arg-type]
 
+    def new_pass(self) -> None:
+        """Each timed pass starts with the short-string cache empty (no replayed answers)."""
+        self.classifier.clear_cache()
+
 
 ENGINES: dict[str, tuple[str, Callable[[], Engine]]] = {
     "datafog": ("DataFog 4.9 regex, Rust backend (`datafog.scan(backend=\"rust\")`)", DataFog),
@@ -283,6 +287,8 @@ def run_engine(name: str, data: Path, limit: int) -> dict[str, Any]:
     res: dict[str, Any] = {"engine": name, "label": ENGINES[name][0],
                            "load_cpu_s": round(load_s, 2), **extra}
     for corpus, (events, truth) in corpora.items():
+        new_pass = getattr(engine, "new_pass", lambda: None)
+        new_pass()
         timed = Timed(engine)
         # Every miss kept, to count them per kind (card provider, IBAN country, locale).
         report = measure(events, truth, timed, ner=ner, examples=10**9)  # type: ignore[arg-type]
@@ -291,6 +297,7 @@ def run_engine(name: str, data: Path, limit: int) -> dict[str, Any]:
         sites = [iter_strings(ev.get("message")) for ev in events]
         done = report.events
         while sites and timed.cpu < MIN_CPU_S:
+            new_pass()
             for s in sites:
                 timed.classify(s, ner=ner)
             done += len(sites)

@@ -132,6 +132,7 @@ class Classifier:
             e for r in recognizers for e in r.supported_entities if e not in cfg.disabled
         )
         self._lock = threading.Lock()
+        self._cache: dict[tuple[bool, str | None, str | None, str], tuple[Span, ...]] = {}
 
     # --- planning ----------------------------------------------------------------
 
@@ -170,7 +171,37 @@ class Classifier:
 
         `ner=False` skips spaCy entirely: PERSON then comes from key hints, cue words
         ("Dr.", "Thanks", "Signed:") and later mentions of a name found so.
+
+        A site's spans depend on its text, its key and (for a few keys) its path only,
+        and MCP traffic repeats short strings all day (methods, enum values, tool names
+        and descriptions), so short sites are answered from a bounded in-memory cache.
         """
+        keys = [_cache_key(site, ner) for site in sites]
+        cache = self._cache
+        todo = [i for i, k in enumerate(keys) if k is None or k not in cache]
+        if len(todo) == len(sites):
+            found = self._classify(sites, ner)
+        else:
+            found = [[] for _ in sites]
+            for i, k in enumerate(keys):
+                if k is not None and k in cache:
+                    found[i] = list(cache[k])
+            for i, spans in zip(todo, self._classify([sites[i] for i in todo], ner),
+                                strict=True):
+                found[i] = spans
+        for i in todo:
+            k = keys[i]
+            if k is not None:
+                cache[k] = tuple(found[i])
+                if len(cache) > CACHE_SITES:
+                    del cache[next(iter(cache))]  # oldest first: dicts keep insertion order
+        return found
+
+    def clear_cache(self) -> None:
+        """Forget remembered short sites (a benchmark's pass starts cold)."""
+        self._cache.clear()
+
+    def _classify(self, sites: Sequence[StringSite], ner: bool) -> list[list[Span]]:
         folded = [normalize(site.text) for site in sites]
         work = [StringSite(site.path, site.key, f.text) for site, f in zip(sites, folded,
                                                                              strict=True)]
@@ -281,6 +312,26 @@ class Classifier:
         return [s for i, s in enumerate(spans) if i not in dropped] + added
 
 
+
+
+CACHE_SITES = 65_536
+"""Short sites whose spans are remembered (a few MB at most)."""
+CACHE_MAX_CHARS = 512
+
+
+def _cache_key(site: StringSite, ner: bool) -> tuple[bool, str | None, str | None, str] | None:
+    """What a short site's spans depend on; None for a long site (not cached).
+
+    The path matters only for keys whose meaning depends on their parent (`name` inside a
+    company, `title` inside a schema); other sites are keyed by key and text alone.
+    """
+    if len(site.text) > CACHE_MAX_CHARS:
+        return None
+    key = site.key
+    lowered = key.lower() if key else ""
+    path = site.path if ("name" in lowered or "display" in lowered or lowered == "title"
+                         or site.path.endswith("~")) else None
+    return (ner, key, path, site.text)
 
 
 _SCHEMA_PATH = re.compile(r"\.(?:inputSchema|outputSchema|properties)\b")
