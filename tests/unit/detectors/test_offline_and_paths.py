@@ -172,3 +172,23 @@ def test_large_strings_stay_linear(patterns) -> None:
         start = time.process_time()
         patterns.classify([StringSite("$.t", "text", text)], ner=False)
         assert time.process_time() - start < 20
+
+
+def test_cached_short_sites_answer_as_computed_ones(patterns) -> None:
+    """The short-site cache never changes an answer, and path-dependent keys stay apart."""
+    sites = [
+        StringSite("$.company.name", "name", "Acme Health Partners"),
+        StringSite("$.patient.name", "name", "Maria Garcia"),
+        StringSite("$.note", "note", "card 4111 1111 1111 1111 on file"),
+        StringSite("$.x", None, "jsonrpc"),
+    ]
+    patterns.clear_cache()
+    cold = patterns.classify(sites, ner=False)
+    warm = patterns.classify(list(reversed(sites)), ner=False)[::-1]
+    assert cold == warm
+    assert cold[0] == [] and [s.entity_type for s in cold[1]] == ["PERSON"]
+    assert [s.entity_type for s in cold[2]] == ["CREDIT_CARD"]
+    # the same text under a company's `name` and a patient's `name` is answered apart
+    swapped = patterns.classify([StringSite("$.company.name", "name", "Maria Garcia")],
+                                ner=False)
+    assert swapped == [[]]
