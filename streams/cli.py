@@ -14,6 +14,7 @@ import click
 
 from streams import __version__
 from streams.errors import CheckFailed, MCPGovError, UsageError
+from streams.kafka.connection import kafka_config_option
 from streams.lake.command import LAKE, LAKE_HELP
 from streams.lake.location import LakePath
 
@@ -163,6 +164,7 @@ def _count_lines(path: str) -> int | None:
 @click.argument("stage", type=click.Choice(["governor", "lander", "sentinel"]))
 @click.option("--broker", required=True, envvar="KAFKA_BOOTSTRAP_SERVERS",
               help="Kafka bootstrap servers, e.g. 127.0.0.1:9092 [env KAFKA_BOOTSTRAP_SERVERS].")
+@kafka_config_option
 @click.option("--app-id", default=None, help="Consumer group / faust app id [mcpgov-STAGE].")
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None,
               help="Faust state folder [~/.cache/mcpgov/faust/APP-ID].")

@@ -23,15 +23,19 @@ from streams.alerts import Deduper
 from streams.avro import encode
 from streams.deadletter import Source
 from streams.governor import Governor
+from streams.kafka.connection import KafkaConnection
 from streams.kafka.topics import TopicNames
 
 log = logging.getLogger(__name__)
 
 
-def make_app(broker: str, *, app_id: str = "mcpgov", data_dir: str | None = None,
-             **settings: Any) -> faust.App:
-    """A faust App for mcpgov workers (raw bytes in and out; we own the Avro framing)."""
-    url = broker if "://" in broker else f"kafka://{broker}"
+def make_app(broker: str | KafkaConnection, *, app_id: str = "mcpgov",
+             data_dir: str | None = None, **settings: Any) -> faust.App:
+    """A faust App for mcpgov workers (raw bytes in and out; we own the Avro framing).
+
+    `broker` is a `KafkaConnection` or a bootstrap string (`KafkaConnection.of`: plus the
+    KAFKA_* environment and $MCPGOV_KAFKA_CONFIG), so TLS and SASL come with it."""
+    connection = KafkaConnection.of(broker).faust_kwargs()
     defaults: dict[str, Any] = {
         "store": "memory://",
         "topic_allow_declare": True,
@@ -45,8 +49,8 @@ def make_app(broker: str, *, app_id: str = "mcpgov", data_dir: str | None = None
     if data_dir:
         defaults["datadir"] = data_dir
     defaults.update(settings)
-    return faust.App(app_id, broker=url, key_serializer="raw", value_serializer="raw",
-                     **defaults)
+    return faust.App(app_id, key_serializer="raw", value_serializer="raw",
+                     **{**connection, **defaults})
 
 
 def governor_agent(app: faust.App, governor: Governor, topics: TopicNames | None = None,

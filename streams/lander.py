@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from streams import avro
-from streams.kafka.topics import TopicNames, bootstrap_servers
+from streams.kafka.connection import KafkaConnection
+from streams.kafka.topics import TopicNames
 from streams.lake.errors import LakeError
 from streams.lake.landing import (
     Batch,
@@ -86,7 +87,7 @@ class LanderStats:
                 f"{self.seconds:.1f}s, {rate:,.0f} records/s")
 
 
-def run_lander(broker: str, lake: LakePath | str, *, signer: Signer,
+def run_lander(broker: str | KafkaConnection, lake: LakePath | str, *, signer: Signer,
                topics_pattern: str = DEFAULT_PATTERN, alerts_topic: str = DEFAULT_ALERTS,
                group_id: str = DEFAULT_GROUP, instance_id: str | None = None,
                flush_events: int = 10_000, flush_seconds: float = 5.0,
@@ -99,9 +100,9 @@ def run_lander(broker: str, lake: LakePath | str, *, signer: Signer,
 
     lander = _Lander(Lake(lake, signer), alerts_topic, flush_events, flush_seconds)
     lander.vault_topic = vault_topic
-    config = {"bootstrap.servers": bootstrap_servers(broker), "group.id": group_id,
-              "enable.auto.commit": False, "auto.offset.reset": "earliest",
-              "topic.metadata.refresh.interval.ms": 5000, **(consumer_config or {})}
+    config = KafkaConnection.of(broker).confluent(
+        {"group.id": group_id, "enable.auto.commit": False, "auto.offset.reset": "earliest",
+         "topic.metadata.refresh.interval.ms": 5000}, consumer_config or {})
     if instance_id:
         config["group.instance.id"] = instance_id  # static membership: restarts skip rebalance
     consumer = Consumer(config, logger=_client_log)

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from streams.kafka.connection import kafka_config_option
 from streams.kafka.topics import TopicNames
 from streams.lake.command import LAKE, LAKE_HELP
 from streams.lake.location import LakePath
@@ -51,6 +52,7 @@ def run_worker(broker: str, lake: LakePath | str, *, keyring: str | None = None,
 @click.command()
 @click.option("--broker", required=True, envvar="KAFKA_BOOTSTRAP_SERVERS",
               help="Kafka bootstrap servers, e.g. 127.0.0.1:9092 [env KAFKA_BOOTSTRAP_SERVERS].")
+@kafka_config_option
 @click.option("--lake", required=True, type=LAKE, help=LAKE_HELP)
 @click.option("--keyring", type=click.Path(dir_okay=False), envvar="MCPGOV_KEYRING",
               help="Keyring whose active key signs the manifests [env MCPGOV_KEYRING].")

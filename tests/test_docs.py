@@ -39,3 +39,23 @@ def test_doc_links_resolve(doc: Path) -> None:
 
     for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", doc.read_text()):
         assert (doc.parent / target).exists(), f"{doc.name} links to missing {target}"
+
+
+def test_kafka_properties_example_parses(tmp_path: Path) -> None:
+    """The secured-cluster example of docs/kafka.md is a file KafkaConnection accepts."""
+    import re
+
+    from streams.kafka.connection import PROPERTIES, KafkaConnection, parse_properties
+
+    blocks = re.findall(r"```properties\n(.*?)```", (ROOT / "docs" / "kafka.md").read_text(),
+                        re.DOTALL)
+    assert blocks, "docs/kafka.md lost its properties example"
+    props = parse_properties(blocks[0])
+    assert set(props) <= set(PROPERTIES), set(props) - set(PROPERTIES)
+    pem = tmp_path / "x.pem"
+    pem.write_text("-", encoding="utf-8")
+    text = re.sub(r"(?m)^(ssl\.\w+\.location)=.*$", rf"\1={pem}", blocks[0])
+    (tmp_path / "client.properties").write_text(text, encoding="utf-8")
+    conn = KafkaConnection.load(config_file=tmp_path / "client.properties", environ={})
+    assert conn.security_protocol == "SASL_SSL" and conn.sasl_mechanism == "SCRAM-SHA-512"
+    assert "change-me" not in repr(conn)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from streams.kafka.connection import kafka_config_option
 from streams.lake.command import existing_lake, lake_option
 from streams.lake.location import LakePath
 from streams.lake.ops_command import keyring_required, tenant_option
@@ -19,9 +20,13 @@ subject_keys_option = click.option(
     help="Subject key store: the folder given to `mcpgov run --subject-keys`, or `kafka` "
          "for the compacted topic mcp.subject-keys on --broker (`kafka:TOPIC` names "
          "another) [env MCPGOV_SUBJECT_KEYS].")
-broker_option = click.option(
+_broker_flag = click.option(
     "--broker", default=None, metavar="URL", envvar="KAFKA_BOOTSTRAP_SERVERS",
     help="Kafka bootstrap servers, for --subject-keys kafka [env KAFKA_BOOTSTRAP_SERVERS].")
+
+
+def broker_option(func: Any) -> Any:
+    return _broker_flag(kafka_config_option(func))
 topic_prefix_option = click.option(
     "--topic-prefix", default="",
     help="Put PREFIX in front of the subject key topic's name, as the workers do.")

@@ -37,8 +37,9 @@ from streams.erasure.keytable import (
     unwrap,
     wrap,
 )
+from streams.kafka.connection import KafkaConnection
 from streams.kafka.errors import TopicError
-from streams.kafka.topics import DEFAULT_SUBJECT_KEYS, bootstrap_servers, topic_configs
+from streams.kafka.topics import DEFAULT_SUBJECT_KEYS, topic_configs
 
 if TYPE_CHECKING:
     from streams.keyring import Keyring
@@ -57,16 +58,18 @@ _UNBOUNDED = 2**63 - 1
 class KafkaSubjectKeyStore:
     """Subject keys on a compacted topic, folded in memory by a reader thread."""
 
-    def __init__(self, broker: str, keyring: Keyring, *, topic: str = DEFAULT_SUBJECT_KEYS,
-                 timeout: float = 30.0, tick_seconds: float | None = TICK_SECONDS,
+    def __init__(self, broker: str | KafkaConnection, keyring: Keyring, *,
+                 topic: str = DEFAULT_SUBJECT_KEYS, timeout: float = 30.0,
+                 tick_seconds: float | None = TICK_SECONDS,
                  client_config: Mapping[str, Any] | None = None) -> None:
-        self.bootstrap = bootstrap_servers(broker)
+        self.connection = KafkaConnection.of(broker)
+        self.bootstrap = self.connection.bootstrap
         self.topic = topic
         self.timeout = timeout
         self.tick_seconds = tick_seconds
         self.tombstones: list[tuple[int, int]] = []  # (partition, offset) this store wrote
         self._ring = keyring
-        self._config = {"bootstrap.servers": self.bootstrap, **(client_config or {})}
+        self._config = self.connection.confluent(client_config or {})
         self._table = KeyTable()
         self._opened: dict[bytes, SubjectKey] = {}  # unwrapped winners, dropped on tombstone
         self._cond = threading.Condition()
@@ -222,7 +225,7 @@ class KafkaSubjectKeyStore:
     def receipt_facts(self) -> dict[str, Any] | None:
         """Where keys were destroyed: the topic, the tombstones, the compaction bound."""
         try:
-            configs = topic_configs(self.bootstrap, self.topic, COMPACTION_CONFIGS,
+            configs = topic_configs(self.connection, self.topic, COMPACTION_CONFIGS,
                                     timeout=self.timeout)
             bound = compaction_bound(configs, self.tick_seconds)
         except TopicError as exc:  # the keys are gone already: the receipt must still be written

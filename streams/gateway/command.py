@@ -23,6 +23,7 @@ from streams.gateway.envelope import EnvelopeBuilder, GatewayContext
 from streams.gateway.errors import SpoolLocked
 from streams.gateway.hooks import load_subject_hook
 from streams.gateway.sinks import JsonlSink, Sink
+from streams.kafka.connection import kafka_config_option
 
 _ENV = "MCPGOV_"
 
@@ -61,6 +62,7 @@ def _identity_options(func: Any) -> Any:
 @click.command(context_settings={"allow_interspersed_args": False})
 @_opt("--broker", "Kafka bootstrap address (host:port).",
       envvar=["MCPGOV_BROKER", "KAFKA_BOOTSTRAP_SERVERS"], metavar="URL")
+@kafka_config_option
 @_opt("--topic", "Raw topic [default: mcp.events.raw].")
 @_opt("--out", "Write envelopes as JSONL to this file instead of Kafka.",
       type=click.Path(dir_okay=False))
@@ -195,6 +197,7 @@ def _setup_logging(level: str) -> None:
               help="JSONL envelopes, one per line; '-' reads standard input.")
 @click.option("--broker", required=True, metavar="URL", envvar="KAFKA_BOOTSTRAP_SERVERS",
               help="Kafka bootstrap address [env KAFKA_BOOTSTRAP_SERVERS].")
+@kafka_config_option
 @click.option("--topic", default="mcp.events.raw", show_default=True, help="Raw topic.")
 @click.option("--spool-dir", type=click.Path(file_okay=False),
               help="Keep undelivered events here for a later run [default: a temporary "

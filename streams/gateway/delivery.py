@@ -9,14 +9,17 @@ from typing import Any, NamedTuple
 
 from confluent_kafka import KafkaError
 
-from streams.kafka.topics import bootstrap_servers
+from streams.kafka.connection import KafkaConnection
 
 
-def producer_config(bootstrap: str, delivery_timeout: float, max_message_bytes: int,
+def producer_config(bootstrap: str | KafkaConnection, delivery_timeout: float,
+                    max_message_bytes: int,
                     overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Idempotent, acks=all, zstd like the raw topic, fast reconnects; `overrides` win."""
+    """Idempotent, acks=all, zstd like the raw topic, fast reconnects; `overrides` win.
+
+    The connection's TLS/SASL settings come first (`KafkaConnection.of`)."""
     conf: dict[str, Any] = {
-        "bootstrap.servers": bootstrap_servers(bootstrap), "client.id": "mcpgov-gateway",
+        **KafkaConnection.of(bootstrap).confluent(), "client.id": "mcpgov-gateway",
         "enable.idempotence": True, "acks": "all", "compression.type": "zstd",
         "linger.ms": 5, "message.timeout.ms": int(delivery_timeout * 1000),
         # below the raw topic's max.message.bytes (8 MiB): a batch the broker refuses

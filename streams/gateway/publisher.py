@@ -35,6 +35,7 @@ from streams.gateway.errors import EventTooLarge, PublisherClosed, SpoolFull
 from streams.gateway.sinks import SinkStats
 from streams.gateway.spool import Fsync, Spool, frame
 from streams.gateway.throttle import Throttle
+from streams.kafka.connection import KafkaConnection
 from streams.kafka.topics import MAX_MESSAGE_BYTES
 from streams.schema_errors import SchemaError
 
@@ -45,7 +46,7 @@ _client_log = logging.getLogger("streams.kafka.librdkafka")
 class Publisher:
     """Gateway-side producer of raw envelopes with a durable, ordered, bounded spool."""
 
-    def __init__(self, bootstrap: str, topic: str = "mcp.events.raw", *,
+    def __init__(self, bootstrap: str | KafkaConnection, topic: str = "mcp.events.raw", *,
                  spool_dir: str | Path, max_spool_bytes: int = 256 * 1024 * 1024,
                  delivery_timeout: float = 15.0, fsync: Fsync = "interval",
                  config: Mapping[str, Any] | None = None,

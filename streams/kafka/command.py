@@ -16,6 +16,7 @@ import click
 
 from streams.errors import UsageError
 from streams.kafka import procs
+from streams.kafka.connection import kafka_config_option
 from streams.kafka.local import DEFAULT_VERSION, LocalKafka, cache_root, fetch
 from streams.kafka.topics import (
     TopicNames,
@@ -28,9 +29,14 @@ from streams.kafka.topics import (
 
 _version = click.option("--kafka-version", "version", default=DEFAULT_VERSION, show_default=True,
                         help="Apache Kafka version (the jars are cached per version).")
-_broker = click.option("--broker", required=True, metavar="URL", envvar="KAFKA_BOOTSTRAP_SERVERS",
-                       help="Bootstrap address: kafka://127.0.0.1:9092 or host:port[,host:port] "
-                            "[env KAFKA_BOOTSTRAP_SERVERS].")
+_broker_flag = click.option(
+    "--broker", required=True, metavar="URL", envvar="KAFKA_BOOTSTRAP_SERVERS",
+    help="Bootstrap address: kafka://127.0.0.1:9092 or host:port[,host:port] "
+         "[env KAFKA_BOOTSTRAP_SERVERS].")
+
+
+def _broker(func: Any) -> Any:
+    return _broker_flag(kafka_config_option(func))
 _timeout = click.option("--timeout", default=15.0, show_default=True, metavar="SECONDS",
                         type=click.FloatRange(min=0.1), help="How long to wait for the broker.")
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 import tempfile
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
@@ -30,11 +33,11 @@ _SERVER_PROPERTIES = """\
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=127.0.0.1:{cport}
-listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{cport}
-advertised.listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{cport}
+listeners=PLAINTEXT://127.0.0.1:{port}{secure},CONTROLLER://127.0.0.1:{cport}
+advertised.listeners=PLAINTEXT://127.0.0.1:{port}{secure},CONTROLLER://127.0.0.1:{cport}
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT{secure_map}
 log.dirs={log_dirs}
 num.partitions=1
 offsets.topic.replication.factor=1
@@ -128,8 +131,77 @@ def fetch(version: str = DEFAULT_VERSION, *, pom: Path = POM, timeout: float = 9
     return lib
 
 
+SCRAM = "SCRAM-SHA-512"
+_SCRAM_WORD = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# The broker's own traffic (controller, inter-broker, the readiness probe) stays on the
+# PLAINTEXT loopback listeners, whose principal is ANONYMOUS: a super user, or the node
+# could not talk to itself once an authorizer is on.
+BROKER_PRINCIPAL = "User:ANONYMOUS"
+
+
+@dataclass(frozen=True)
+class SecureListener:
+    """An extra SASL_SSL listener (SCRAM-SHA-512 over TLS) and a StandardAuthorizer.
+
+    PEM text, as Kafka 4 reads it inline: `certificate_chain` is the server certificate
+    (then any intermediates) for 127.0.0.1, `private_key` its unencrypted PKCS#8 key,
+    `ca_certificates` the CAs trusted for client certificates (mutual TLS when
+    `client_auth` is `required`). `users` become SCRAM-SHA-512 credentials at format
+    time; `super_users` (names) bypass ACLs. Every other principal needs ACLs.
+    """
+
+    certificate_chain: str
+    private_key: str = field(repr=False)
+    ca_certificates: str
+    users: Mapping[str, str] = field(repr=False, default_factory=dict)
+    super_users: tuple[str, ...] = ("admin",)
+    client_auth: str = "none"
+
+    def __post_init__(self) -> None:
+        for name, password in self.users.items():
+            if not _SCRAM_WORD.match(name) or not _SCRAM_WORD.match(password):
+                raise KafkaSetupError(f"SCRAM user {name!r}: names and passwords are 1-64 of "
+                                      "A-Z a-z 0-9 . _ - here")
+        if self.client_auth not in ("none", "requested", "required"):
+            raise KafkaSetupError(f"client_auth {self.client_auth!r}: use none, requested "
+                                  "or required")
+
+    def server_properties(self) -> str:
+        """The broker settings of the listener and the authorizer."""
+        def pem(text: str) -> str:  # one properties line: newlines as \n escapes
+            return text.strip().replace("\n", "\\n")
+
+        ln = "listener.name.sasl_ssl."
+        supers = ";".join([BROKER_PRINCIPAL, *(f"User:{u}" for u in self.super_users)])
+        return "\n".join([
+            f"sasl.enabled.mechanisms={SCRAM}",
+            f"{ln}sasl.enabled.mechanisms={SCRAM}",
+            f"{ln}{SCRAM.lower()}.sasl.jaas.config="
+            "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+            f"{ln}ssl.keystore.type=PEM",
+            f"{ln}ssl.keystore.certificate.chain={pem(self.certificate_chain)}",
+            f"{ln}ssl.keystore.key={pem(self.private_key)}",
+            f"{ln}ssl.truststore.type=PEM",
+            f"{ln}ssl.truststore.certificates={pem(self.ca_certificates)}",
+            f"{ln}ssl.client.auth={self.client_auth}",
+            "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            "allow.everyone.if.no.acl.found=false",
+            f"super.users={supers}",
+        ]) + "\n"
+
+    def format_args(self) -> list[str]:
+        """`--add-scram` arguments of `kafka-storage format` (secrets: never log them)."""
+        args = []
+        for name, password in sorted(self.users.items()):
+            args += ["--add-scram", f"{SCRAM}=[name={name},password={password}]"]
+        return args
+
+
 class LocalKafka:
     """One Kafka node on 127.0.0.1; `with LocalKafka() as k: k.bootstrap`.
+
+    With `secure=SecureListener(...)` the node also listens SASL_SSL on
+    `k.secure_bootstrap`, with SCRAM users and ACLs enforced (docs/kafka.md).
 
     detach=True leaves the broker running after this Python process exits (the CLI's
     `kafka start`); otherwise Linux stops it if this process dies without `stop()`.
@@ -137,8 +209,10 @@ class LocalKafka:
 
     def __init__(self, version: str = DEFAULT_VERSION, *, data_dir: Path | None = None,
                  heap: str = "1g", start_timeout: float = 120.0, stop_timeout: float = 20.0,
-                 detach: bool = False) -> None:
+                 detach: bool = False, secure: SecureListener | None = None) -> None:
         self.version = version
+        self.secure = secure
+        self.secure_port = 0
         self.heap = heap
         self.start_timeout = start_timeout
         self.stop_timeout = stop_timeout
@@ -156,6 +230,13 @@ class LocalKafka:
         if not self.port:
             raise KafkaSetupError("the local broker is not started")
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def secure_bootstrap(self) -> str:
+        """`127.0.0.1:PORT` of the SASL_SSL listener (with `secure=`)."""
+        if not self.secure_port:
+            raise KafkaSetupError("the local broker has no SASL_SSL listener (pass secure=)")
+        return f"127.0.0.1:{self.secure_port}"
 
     @property
     def pid(self) -> int | None:
@@ -177,18 +258,26 @@ class LocalKafka:
         self.data_dir = self._given_dir or Path(tempfile.mkdtemp(prefix="mcpgov-kafka-"))
         logs = self.data_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        self.port, self.controller_port = free_ports(2)
+        ports = free_ports(3 if self.secure else 2)
+        self.port, self.controller_port = ports[:2]
+        self.secure_port = ports[2] if self.secure else 0
+        secure = f",SASL_SSL://127.0.0.1:{self.secure_port}" if self.secure else ""
         props = self.data_dir / "server.properties"
-        props.write_text(_SERVER_PROPERTIES.format(
-            port=self.port, cport=self.controller_port, log_dirs=self.data_dir / "data"),
-            encoding="utf-8")
+        text = _SERVER_PROPERTIES.format(
+            port=self.port, cport=self.controller_port, log_dirs=self.data_dir / "data",
+            secure=secure, secure_map=",SASL_SSL:SASL_SSL" if self.secure else "")
+        if self.secure:
+            text += self.secure.server_properties()
+        props.touch(mode=0o600)  # PEM keys inline: readable by this user only
+        props.write_text(text, encoding="utf-8")
         log4j = self.data_dir / "log4j2.properties"
         log4j.write_text(_LOG4J2.format(log_file=self.log_file), encoding="utf-8")
         classpath = f"{lib}/*"
         logging_flag = f"-Dlog4j2.configurationFile={log4j}"
         fmt = [java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", logging_flag,
                "-cp", classpath, "kafka.tools.StorageTool", "format", "--standalone",
-               "-t", procs.cluster_id(), "-c", str(props)]
+               "-t", procs.cluster_id(), "-c", str(props),
+               *(self.secure.format_args() if self.secure else [])]
         done = subprocess.run(fmt, capture_output=True, text=True, timeout=120,
                               stdin=subprocess.DEVNULL, check=False)
         if done.returncode != 0:

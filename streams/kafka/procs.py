@@ -23,8 +23,12 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from streams.kafka.errors import ToolNotFound
+
+if TYPE_CHECKING:
+    from streams.kafka.connection import KafkaConnection
 
 log = logging.getLogger(__name__)
 _client_log = logging.getLogger("streams.kafka.librdkafka")
@@ -79,14 +83,16 @@ def port_open(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bool:
         return False
 
 
-def metadata_ok(bootstrap: str, timeout: float = 3.0) -> bool:
+def metadata_ok(bootstrap: str | KafkaConnection, timeout: float = 3.0) -> bool:
     """True when a metadata request is answered with at least one broker."""
     from confluent_kafka import KafkaException
     from confluent_kafka.admin import AdminClient
 
-    admin = AdminClient({"bootstrap.servers": bootstrap,
-                         "socket.connection.setup.timeout.ms": int(timeout * 1000)},
-                        logger=_client_log)
+    from streams.kafka.connection import KafkaConnection
+
+    conn = bootstrap if isinstance(bootstrap, KafkaConnection) else KafkaConnection(bootstrap)
+    admin = AdminClient(conn.confluent({"socket.connection.setup.timeout.ms":
+                                        int(timeout * 1000)}), logger=_client_log)
     try:
         return bool(admin.list_topics(timeout=timeout).brokers)
     except KafkaException:

@@ -19,6 +19,8 @@ from streams.kafka.errors import InvalidTopicSpec, TopicError
 if TYPE_CHECKING:
     from confluent_kafka.admin import AdminClient
 
+    from streams.kafka.connection import KafkaConnection
+
 log = logging.getLogger(__name__)
 _client_log = logging.getLogger("streams.kafka.librdkafka")
 
@@ -178,14 +180,22 @@ def bootstrap_servers(url: str) -> str:
     return ",".join(hosts)
 
 
-def _admin(bootstrap: str) -> AdminClient:
+def _admin(bootstrap: str | KafkaConnection) -> AdminClient:
+    """An admin client from a `KafkaConnection` or a bootstrap string (`KafkaConnection.of`:
+    the KAFKA_* environment and $MCPGOV_KAFKA_CONFIG bring TLS and SASL)."""
     from confluent_kafka.admin import AdminClient
 
-    return AdminClient({"bootstrap.servers": bootstrap_servers(bootstrap)}, logger=_client_log)
+    from streams.kafka.connection import KafkaConnection
+
+    return AdminClient(KafkaConnection.of(bootstrap).confluent(), logger=_client_log)
 
 
-def create_topics(bootstrap: str, specs: Sequence[TopicSpec], replication_factor: int = 1,
-                  timeout: float = 30.0) -> list[str]:
+def _where(bootstrap: str | KafkaConnection) -> str:
+    return bootstrap if isinstance(bootstrap, str) else bootstrap.bootstrap
+
+
+def create_topics(bootstrap: str | KafkaConnection, specs: Sequence[TopicSpec],
+                  replication_factor: int = 1, timeout: float = 30.0) -> list[str]:
     """Create the topics that do not exist yet; return the names created.
 
     Idempotent: an existing topic is left as it is (its configs are not changed).
@@ -215,12 +225,13 @@ def create_topics(bootstrap: str, specs: Sequence[TopicSpec], replication_factor
                 log.debug("topic %s already exists", name)
                 continue
             reason = err.str() if isinstance(err, KafkaError) else str(exc)
-            raise TopicError(f"could not create topic {name} on {bootstrap}: {reason}") from exc
+            raise TopicError(f"could not create topic {name} on {_where(bootstrap)}: "
+                             f"{reason}") from exc
         created.append(name)
     return sorted(created, key=[s.name for s in specs].index)
 
 
-def topic_configs(bootstrap: str, topic: str, names: Sequence[str],
+def topic_configs(bootstrap: str | KafkaConnection, topic: str, names: Sequence[str],
                   timeout: float = 10.0) -> dict[str, str]:
     """The named configs of a topic as the broker reports them (defaults included)."""
     from confluent_kafka import KafkaException
@@ -232,12 +243,12 @@ def topic_configs(bootstrap: str, topic: str, names: Sequence[str],
         found = admin.describe_configs([resource], request_timeout=timeout)
         entries = found[resource].result(timeout=timeout)
     except KafkaException as exc:
-        raise TopicError(f"could not read the configs of topic {topic} on {bootstrap}: "
+        raise TopicError(f"could not read the configs of topic {topic} on {_where(bootstrap)}: "
                          f"{exc.args[0]}") from exc
     return {n: str(entries[n].value) for n in names if n in entries}
 
 
-def list_topics(bootstrap: str, timeout: float = 10.0,
+def list_topics(bootstrap: str | KafkaConnection, timeout: float = 10.0,
                 internal: bool = False) -> dict[str, int]:
     """Topic name -> partition count; internal topics (`__...`) only when asked."""
     from confluent_kafka import KafkaException
@@ -245,7 +256,7 @@ def list_topics(bootstrap: str, timeout: float = 10.0,
     try:
         meta = _admin(bootstrap).list_topics(timeout=timeout)
     except KafkaException as exc:
-        raise TopicError(f"no answer from the broker at {bootstrap} within "
+        raise TopicError(f"no answer from the broker at {_where(bootstrap)} within "
                          f"{timeout:.0f}s") from exc
     return {name: len(t.partitions) for name, t in sorted(meta.topics.items())
             if internal or not name.startswith("__")}

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from streams.kafka.connection import kafka_config_option
 from streams.kafka.topics import DEFAULT_PARTITIONS, DEFAULT_REGIONS, TopicNames
 from streams.sentinel.engine import Sentinel, StateStore
 from streams.sentinel.model import Model
@@ -53,6 +54,7 @@ def run_sentinel_worker(broker: str, app_id: str = "mcpgov-sentinel",
 @click.command("sentinel-worker")
 @click.option("--broker", required=True, envvar="KAFKA_BOOTSTRAP_SERVERS",
               help="Kafka bootstrap servers [env KAFKA_BOOTSTRAP_SERVERS].")
+@kafka_config_option
 @click.option("--app-id", default="mcpgov-sentinel", show_default=True,
               help="Consumer group / faust app id; names the internal topics.")
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None,
