@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,10 +31,13 @@ from confluent_kafka.admin import (
     ResourcePatternType,
     ResourceType,
 )
+from procs_support import stop
 
+from streams.avro import encode
 from streams.erasure.kafka_keys import KafkaSubjectKeyStore
 from streams.faust_app import make_app
 from streams.gateway.delivery import producer_config
+from streams.generate.api import generate
 from streams.kafka.connection import CONFIG_ENV, KafkaConnection
 from streams.kafka.local import LocalKafka, SecureListener
 from streams.kafka.topics import (
@@ -253,3 +259,51 @@ def test_a_faust_app_produces_one_record(secured: Secured) -> None:
         _until(got, 20, "the faust record read back")
     finally:
         consumer.close()
+
+
+def test_governor_worker_with_kafka_config(secured: Secured, tmp_path: Path) -> None:
+    """`mcpgov worker governor --kafka-config FILE` as an operator runs it: the gateway
+    principal publishes raw events, the worker (faust consumer and producer over
+    SASL_SSL) governs them."""
+    props = tmp_path / "governor.properties"
+    props.touch(mode=0o600)
+    props.write_text("security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n"
+                     f"sasl.username=admin\nsasl.password={PASSWORDS['admin']}\n"
+                     f"ssl.ca.location={secured.files['ca']}\n", encoding="utf-8")
+    Keyring.new().save(tmp_path / "keyring.json")
+    events, _ = generate(2, seed=3)
+    sessions = {ev["session_id"].encode() for ev in events}
+    gateway = Producer(producer_config(secured.connection("gateway"), 15.0, MAX_MESSAGE_BYTES))
+    for ev in events:
+        gateway.produce(NAMES.raw, key=ev["session_id"].encode(), value=encode("raw_event", ev))
+    assert gateway.flush(20) == 0
+    log = tmp_path / "worker.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KAFKA_", "MCPGOV_KAFKA"))}
+    cmd = [sys.executable, "-m", "streams.cli", "worker", "governor", "--broker",
+           secured.bootstrap, "--kafka-config", str(props), "--app-id", "mcpgov-sasl-governor",
+           "--no-ner", "--batch", "64", "--session-timeout", "6",
+           "--keyring", str(tmp_path / "keyring.json"), "--data-dir", str(tmp_path / "faust"),
+           "--loglevel", "warning"]
+    proc = subprocess.Popen(cmd, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+                            env={**env, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""},
+                            start_new_session=True)
+    consumer = Consumer(secured.connection("admin").confluent(
+        {"group.id": "admin.governed", "auto.offset.reset": "earliest",
+         "topic.metadata.refresh.interval.ms": 1000}))
+    seen = 0
+    try:
+        consumer.subscribe(["^mcp[.]events[.]governed[.].*"])
+
+        def governed() -> bool:
+            nonlocal seen
+            msg = consumer.poll(0.5)
+            if msg is not None and msg.error() is None and msg.key() in sessions:
+                seen += 1
+            assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
+            return seen >= len(events)
+
+        _until(governed, 45, f"{len(events)} governed events (worker log {log})")
+    finally:
+        consumer.close()
+        stop(proc, timeout=15)
+    assert PASSWORDS["admin"] not in log.read_text(errors="replace")
