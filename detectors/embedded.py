@@ -148,7 +148,8 @@ def _table_units(text: str, blocks: list[tuple[int, int]]) -> list[Unit]:
         if len(header) < 2 or not all(_HEADER_CELL.fullmatch(n) for n in names):
             i += 1
             continue
-        j, rows = i + 1, []
+        j = i + 1
+        rows: list[list[tuple[int, int]]] = []
         room = (MAX_UNITS - len(units)) // len(header)  # rows past the bound: patterns only
         while j < len(lines) and len(rows) < room:
             row_text = text[lines[j][0] : lines[j][1]]
