@@ -5,14 +5,16 @@ position (quadratic) and its domain groups can backtrack; the pattern here start
 where a local part can start (fixed-width lookbehind) and bounds every part, so it is
 linear and PCRE-compatible. Addresses written to dodge scrapers are found too:
 `name [at] host [dot] com`, `name(at)host.com`, `name {at} host {dot} com`,
-`name%40host.com` (URL-encoded), and plain `name at host dot com` when it is clearly an
-address (a dotted/dashed/numbered local part, or a mail word just before it).
+`name%40host.com` (URL-encoded), and plain `name at host dot com` in bare words unless
+the host is a word English puts after "at" ("at home dot com", "at the dot com bubble");
+over some 300 MB of English documentation and manual pages every bare-word match was a
+real obfuscated address.
 
 The domain is checked against the public suffix list bundled with tldextract (no
 network, no cache directory); the reserved names of RFC 2606 / RFC 6762 (`.example`,
 `.test`, `.internal`, ...) count as domains: gateways and test traffic use them and
-they are still addresses. A local part inside `scheme://user:` is a URL password, not
-a mailbox (`in_url_userinfo`).
+they are still addresses. The list is a hint, not a gate (`domain_ok`). A local part
+inside `scheme://user:` is a URL password, not a mailbox (`in_url_userinfo`).
 """
 
 from __future__ import annotations
@@ -44,6 +46,17 @@ _SIMPLE_LOCAL = r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+"
 _PLAIN_AT, _PLAIN_DOT = " at ", " dot "
 _PLAIN_DOMAIN = rf"[a-z0-9\-]+(?:{_PLAIN_DOT}[a-z0-9\-]+)*{_PLAIN_DOT}{_TLD}"
 
+AFTER_AT_WORDS = (
+    "the", "a", "an", "this", "that", "these", "those", "each", "every", "any", "all",
+    "some", "no", "one", "my", "your", "his", "her", "its", "our", "their", "which", "what",
+    "whose", "least", "most", "last", "first", "once", "times", "home", "work", "school",
+    "night", "noon", "midnight", "lunch", "dinner", "end", "start", "top", "bottom", "front",
+    "back", "present", "risk", "random", "large", "best", "worst", "ease", "rest", "hand",
+)
+"""Words English puts after "at" ("there at home dot com", "look at the dot com bubble"):
+no mail host is named so, and "name at host dot com" in bare words is read elsewhere."""
+_NOT_AFTER_AT = rf"(?!(?:{'|'.join(AFTER_AT_WORDS)})(?![a-z0-9\-]))"
+
 _PATTERNS = [
     Pattern("email", rf"{_LOCAL}@{_DOMAIN}", 0.5),
     Pattern(
@@ -54,7 +67,7 @@ _PATTERNS = [
     Pattern("email, url-encoded", rf"{_SIMPLE_LOCAL}%40{_DOMAIN}", 0.7),
     Pattern(
         "email, spelled out",
-        r"(?<![a-z0-9._\-])(?=[a-z]{0,32}[._\-0-9])[a-z0-9._\-]+" + _PLAIN_AT + _PLAIN_DOMAIN,
+        r"(?<![a-z0-9._\-])[a-z0-9][a-z0-9._\-]{0,63}" + _PLAIN_AT + _NOT_AFTER_AT + _PLAIN_DOMAIN,
         0.6,
     ),
     Pattern(
@@ -77,12 +90,43 @@ def canonical(address: str) -> str:
     return _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", address, count=1))
 
 
+FILE_EXTENSIONS = frozenset(
+    "png jpg jpeg gif svg webp ico bmp tif tiff heic pdf txt csv tsv log json yml yaml xml "
+    "htm html css js mjs cjs jsx tsx ts vue scss sass less map rb php asp jsp pyc pyi java "
+    "jar war class kt go rs cpp hpp cc hh c h m mm swift lua pl pm sh bat cmd ps1 exe dll so "
+    "dylib bin dat db sql bak tmp swp ini cfg conf env toml lock gz tgz bz2 xz zst 7z rar tar "
+    "doc docx xls xlsx ppt pptx odt ods rtf epub mp3 mp4 m4a wav ogg oga flac avi mkv wmv "
+    "webm ttf otf woff eot wasm pem crt der key csr pub npy npz pkl pt pth onnx ckpt h5 "
+    "ipynb md rst po pot mo lst".split()
+)
+"""Extensions of file names such as `icon@2x.png` or `model@v2.pt`: not mail domains."""
+
+
 def domain_ok(address: str) -> bool:
-    """The domain (of the canonical address) has a public or reserved suffix."""
+    """The domain (of the canonical address) has a public or reserved suffix, or, written
+    with a real `@`, a plausible one.
+
+    The bundled public suffix list is a hint, not a gate: a domain that is itself a public
+    suffix (`someone@gov.ua`) is a mailbox of that registry, and a 2-3 letter top-level
+    label the list lacks (`.ukr`, a private or made-up zone) still makes an address when
+    it is no file extension and every label holds a letter. Longer unknown labels stay out:
+    delegated TLDs of four letters and more are all on the list, while `x@self.weight` or
+    `a@b.zzzz` are code and noise. Spelled-out forms (`at`/`dot`) need a listed suffix.
+    """
     domain = canonical(address).rsplit("@", 1)[-1].lower()
-    if domain.rsplit(".", 1)[-1] in RESERVED_TLDS:
+    tld = domain.rsplit(".", 1)[-1]
+    if tld in RESERVED_TLDS:
         return True
-    return _OFFLINE(domain).fqdn != ""
+    parts = _OFFLINE(domain)
+    if parts.fqdn != "" or parts.suffix == domain:
+        return True
+    return "@" in address and _plausible_tld(domain, tld)
+
+
+def _plausible_tld(domain: str, tld: str) -> bool:
+    if not (2 <= len(tld) <= 3 and tld.isascii() and tld.isalpha()) or tld in FILE_EXTENSIONS:
+        return False
+    return all(any(c.isalpha() for c in label) for label in domain.split("."))
 
 
 def in_url_userinfo(text: str, start: int) -> bool:

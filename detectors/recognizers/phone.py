@@ -37,8 +37,10 @@ MAX_DIGITS = 15
 """E.164 allows at most 15 digits; 16 grouped digits are a card, not a phone."""
 
 _EXT = r"(?:[ ]{0,2}(?:[xX]|[eE][xX][tT](?:[nN]|ension)?\.?|#)[ ]{0,2}[0-9]{1,6})"
-CANDIDATE = r"(?:\(\+|[+(])?[0-9][0-9 ()./\-]{4,30}[0-9]" + _EXT + "?"
-"""Phone-shaped runs, with an optional extension; PCRE-compatible, no nested quantifier."""
+CANDIDATE = r"(?:\(\+|\+ ?\(|[+(])?[0-9][0-9 ()./\-]{4,30}[0-9]" + _EXT + "?"
+"""Phone-shaped runs, with an optional extension; PCRE-compatible, no nested quantifier.
+`+(370) 61234567` (the country code in parentheses, as the Baltic states write it) starts
+at its `+`."""
 
 _CANDIDATE = re.compile(CANDIDATE)
 _EXT_AT_END = re.compile(_EXT + r"\Z")
@@ -99,8 +101,29 @@ def readable(number: str, regions: tuple[str, ...]) -> bool:
     does not know the country code or the length; it is taken as written.
     """
     if number.startswith(("+", "(+")):
-        return _possible(number, None) is not False or _INTL_WRITTEN.match(number) is not None
+        possible = _possible(number, None)
+        return (possible is not False or _INTL_WRITTEN.match(number) is not None
+                or _grouped_short(number))
     return any(_possible(number, region) for region in regions)
+
+
+_SHORT = (phonenumbers.ValidationResult.TOO_SHORT, phonenumbers.ValidationResult.INVALID_LENGTH)
+
+
+def _grouped_short(number: str) -> bool:
+    """`+54 9 3648 5260`: an assigned country code, then two or more groups, a few digits
+    short of what the metadata expects for that country. Metadata lags real numbering
+    plans (mobile prefixes, new ranges) and people write such numbers; the grouping after
+    an assigned `+CC` is the evidence. Too long stays out: that is two things glued."""
+    if len(_GROUPS.findall(number)) < 3:
+        return False
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return False
+    national = len(phonenumbers.national_significant_number(parsed))
+    reason = phonenumbers.is_possible_number_with_reason(parsed)
+    return reason in _SHORT and national >= MIN_DIGITS
 
 
 def _possible(number: str, region: str | None) -> bool | None:

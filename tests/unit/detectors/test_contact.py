@@ -48,6 +48,15 @@ EMAILS = [
     ("j_smith99 at mail dot example dot co dot uk", "j_smith99 at mail dot example dot co dot uk"),
     ("email=jane.roe%40example.com&x=1", "jane.roe%40example.com"),
     ("mailto:ops%40example.org", "ops%40example.org"),
+    # the suffix list is a hint: a bare public suffix, an unlisted 2-3 letter zone
+    ("write to someone@gov.ua today", "someone@gov.ua"),
+    ("kyrylo58@okhrimenko.ukr", "kyrylo58@okhrimenko.ukr"),
+    ("ops@intranet.loc", "ops@intranet.loc"),
+    # spelled out in bare words, no mail word needed
+    ("3694,euannugent at yahoo dot com,north", "euannugent at yahoo dot com"),
+    ('{"reply_to": "qdmry at gmail dot com"}', "qdmry at gmail dot com"),
+    ("royali at hotmail dot co dot uk", "royali at hotmail dot co dot uk"),
+    ("John AT Doe DOT net", "John AT Doe DOT net"),
 ]
 NOT_EMAILS = [
     "user@host",
@@ -62,6 +71,14 @@ NOT_EMAILS = [
     "see you at noon dot",
     "100%40 of users",
     "v1.2 at api.example.com",
+    "file.name@2x.png",  # image variants, gettext catalogues, code: no mail domains
+    "icon@3x.webp",
+    "sr@latin.po",
+    '@app.route("/")',
+    "y = x@self.weight",
+    "meet at noon dot com",
+    "Look at this dot to see it",
+    "they stay at home dot com style",
 ]
 
 PHONES = [
@@ -73,6 +90,10 @@ PHONES = [
     ("1-415-555-0101", "1-415-555-0101"),
     ("UK 07700 900844", "07700 900844"),
     ("+44 7700 900844.", "+44 7700 900844"),
+    ("+(370) 61234567", "+(370) 61234567"),  # the country code in parentheses
+    ("tel=+(371) 25309318 took", "+(371) 25309318"),
+    ("+54 9 11 3648 5260", "+54 9 11 3648 5260"),  # an Argentine mobile
+    ("+54 9 3648 5260", "+54 9 3648 5260"),  # grouped after +CC, shorter than the metadata
     ("(020) 7946 0123", "(020) 7946 0123"),
     ("+44 20 7946 0123", "+44 20 7946 0123"),
     ("(02) 5550 1234", "(02) 5550 1234"),
