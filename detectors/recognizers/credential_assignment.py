@@ -7,7 +7,8 @@ the span is the value only (the name is consumed and dropped with `\K`, so every
 pattern is PCRE-compatible: no variable-length lookbehind). In a sentence ("my
 password is ...") the value must look like one (a digit, a symbol, mixed case, or a
 dashed passphrase), so "the password is incorrect" stays prose. Masked values
-(`****`, `<redacted>`, `${ENV}`) are not secrets and are skipped.
+(`****`, `<redacted>`, `${ENV}`) are not secrets and are skipped, and neither is a value
+that is exactly an SSN-shaped `001-01-0001` (that is a number, for the SSN recognizer).
 
 A URL password may hold any character but `/`, quotes and spaces, `@` included: it
 runs to the last `@` before the host (`postgres://u:p@ss!w#d@db/x` -> `p@ss!w#d`).
@@ -26,6 +27,9 @@ _NAMES = (
     r"|secret[_\-]?key|private[_\-]?key|access[_\-]?key|aws_secret_access_key|token)"
 )
 _NOT_MASKED = r"(?![*xX•]{3,}|<|\$\{|\{\{|null\b|none\b|redacted\b|\[redacted)"
+_NOT_SSN = r"(?![0-9]{3}-[0-9]{2}-[0-9]{4}(?![^\s\"',;&]))"
+"""A value that is exactly an SSN-shaped 3-2-4 digit run is the SSN recognizer's: a tool
+writing `token: 001-01-0001` names a number, not a credential."""
 _URL_PASSWORD = r"[^\s/\"'<>\\`]+"  # noqa: S105 (a regex, not a password)
 """A URL password: anything up to the authority's end, `@`, `:`, `#`, `?` included."""
 _URL_HOST_END = r"@[^\s/\"'<>\\`@]+(?:[/\"'<>\\`\s]|$)"
@@ -38,7 +42,8 @@ class CredentialAssignmentRecognizer(ConstantRecognizer):
     PATTERNS = [
         Pattern(
             "credential assignment",
-            rf"\b{_NAMES}[\"']?\s{{0,3}}[:=]\s{{0,3}}[\"']?\K" + _NOT_MASKED + r"[^\s\"',;&]{4,}",
+            rf"\b{_NAMES}[\"']?\s{{0,3}}[:=]\s{{0,3}}[\"']?\K" + _NOT_MASKED + _NOT_SSN
+            + r"[^\s\"',;&]{4,}",
             0.8,
         ),
         Pattern(
@@ -60,7 +65,7 @@ class CredentialAssignmentRecognizer(ConstantRecognizer):
         Pattern(
             "connection string password",
             r"(?:^|[;\s\"'])(?:password|pwd|user[ _]?password)\s{0,2}=\s{0,2}\K"
-            + _NOT_MASKED
+            + _NOT_MASKED + _NOT_SSN
             + r"(?:\{\K[^}\r\n]+(?=\})|\"\K[^\"\r\n]+(?=\")|'\K[^'\r\n]+(?=')"
             r"|[^;\s\"'{][^;\r\n\"']*(?<!\s)(?=;)|[^;\s\"'{][^;\s\"']*)",
             0.85,

@@ -167,6 +167,14 @@ def test_not_every_credential_key_value_is_a_secret(find, key: str, value: str) 
     assert find(value, key=key, ner=False) == []
 
 
+def test_an_ssn_after_a_credential_name_is_no_credential() -> None:
+    rec = CredentialAssignmentRecognizer()
+    assert rec.analyze("token: 001-01-0001", ["SECRET"]) == []
+    assert rec.analyze("password=001-01-0001", ["SECRET"]) == []
+    [found] = rec.analyze("token: 001-01-0001x9", ["SECRET"])
+    assert (found.start, found.end) == (7, 20)
+
+
 def _draw(fake: Faker, alphabet: str, n: int) -> str:
     return "".join(fake.random_element(alphabet) for _ in range(n))
 
@@ -304,6 +312,8 @@ HOSTILE = [
     "a@b." * 9000,
     "a [at] b [dot] " * 2400,
     "e-mail a at b dot " * 2000,
+    "a at b dot " * 2400,
+    "look at the dot " * 1600,
     "Password=" + "x " * 18000,
     "-----BEGIN RSA PRIVATE KEY-----\n" * 1100,
     "secret " * 5000,
