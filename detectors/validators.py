@@ -55,6 +55,8 @@ def luhn(value: str) -> bool:
 # IIN ranges incl. the UnionPay co-brand, JCB's 15-digit 1800/2131), and the public
 # BIN lists of the regional schemes (Elo, Hipercard, Verve, Troy, MIR, RuPay).
 # Defunct networks stay listed: their numbers still sit in old records and logs.
+# JCB is taken as the whole 35 range, as the classic JCB pattern `35\d{3}` and card
+# generators (Faker) write it: 3500-3527 is assigned to no other network.
 _L12_19 = tuple(range(12, 20))
 _L14_19 = tuple(range(14, 20))
 _L16_19 = (16, 17, 18, 19)
@@ -76,7 +78,7 @@ CARD_IINS: tuple[tuple[str, str, str, tuple[int, ...]], ...] = (
     ("diners", "38", "39", _L14_19),
     ("diners_enroute", "2014", "2014", (15,)),
     ("diners_enroute", "2149", "2149", (15,)),
-    ("jcb", "3528", "3589", _L16_19),
+    ("jcb", "35", "35", _L16_19),  # 3528-3589 as issued; 3500-3527 belongs to no one else
     ("jcb", "1800", "1800", (15,)),
     ("jcb", "2131", "2131", (15,)),
     ("unionpay", "62", "62", _L16_19),
@@ -84,6 +86,7 @@ CARD_IINS: tuple[tuple[str, str, str, tuple[int, ...]], ...] = (
     ("china_t_union", "31", "31", (19,)),
     ("maestro", "50", "50", _L12_19),  # Maestro: 50 and 56-69 (5018, 5020, 5038, 5893,
     ("maestro", "56", "69", _L12_19),  # 6304, 6759, 6761-6763, ... as issued)
+    ("maestro", "0604", "0604", _L12_19),  # listed with 6390 in older IIN tables
     ("mir", "2200", "2204", _L16_19),
     ("borica", "2205", "2205", (16,)),
     ("rupay", "60", "60", (16,)),
