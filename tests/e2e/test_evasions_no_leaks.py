@@ -25,7 +25,7 @@ from detectors.scan.normalize import normalize
 from streams.cli import main
 
 PER_KIND = 6
-NOT_YET = frozenset({("EMAIL_ADDRESS", "at_dot_words")})
+NOT_YET: frozenset[tuple[str, str]] = frozenset()
 """Forms the detectors do not read yet (issue 10's notes); everything else must not leak."""
 
 
