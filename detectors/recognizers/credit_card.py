@@ -66,8 +66,9 @@ _EXPIRY = r"[0-9]{2}/[0-9]{2}(?:[0-9]{2})?(?![0-9])"
 _NO_MORE_GROUPS = rf"(?!{_SEP}(?!{_EXPIRY})[0-9])"
 """No further group follows (an expiry date "12/27" after the number may)."""
 
-_NEXT_GROUP = rf"(?=[0-9]{{3}}|[0-9]{{2}}(?![0-9]|{_SEP}[0-9]))"
-"""A later group has 3+ digits, or 2 when it is the last: "45.99 12.50" is no card."""
+_NEXT_GROUP = rf"(?=[0-9]{{3}}|[0-9]{{1,2}}(?![0-9]|{_SEP}[0-9]))"
+"""A later group has 3+ digits, or 1-2 when it is the last (a 13-digit Visa printed
+4-4-4-1): "45.99 12.50" is still no card, its groups are too short to start one."""
 
 
 def short_run_needs_context(number: str) -> bool:
