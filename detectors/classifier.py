@@ -212,8 +212,18 @@ class Classifier:
         plans = [self._plan(site, hits) for site, hits in zip(work, fired, strict=False)]
         persons: list[list[EntitySpan]] = [[] for _ in work]
         if ner and self.nlp_engine.nlp is not None and "PERSON" in self.supported:
-            owners = [(i, off) for i, p in enumerate(plans) for off, _ in p.ner_pieces]
-            texts = [piece for p in plans for _, piece in p.ner_pieces]
+            owners, texts = [], []
+            for i, p in enumerate(plans):
+                budget = self.config.ner_max_chars
+                for off, piece in p.ner_pieces:
+                    if budget <= 0:
+                        break
+                    if len(piece) > budget:  # cut at a space: never half a name
+                        cut = piece.rfind(" ", 0, budget)
+                        piece = piece[: cut if cut > budget // 2 else budget]
+                    owners.append((i, off))
+                    texts.append(piece)
+                    budget -= len(piece)
             with self._lock:
                 found = self.nlp_engine.persons(texts)
             for (i, off), ents in zip(owners, found, strict=True):

@@ -37,3 +37,8 @@ class DetectorConfig:
     disabled: frozenset[str] = field(default_factory=frozenset)
     """Entity types or recognizer names to leave out (e.g. {"IP_ADDRESS"})."""
     ner_batch_size: int = 64
+    ner_max_chars: int = 200_000
+    """NER reads at most this many characters of one string (spaCy reads about 50 KB of
+    prose per CPU-second): a megabyte of prose must not hold up the partition behind it.
+    Past the budget, names come from cue words, key hints and later mentions of the names
+    NER found before it (which are looked for in the whole string)."""

@@ -192,3 +192,23 @@ def test_cached_short_sites_answer_as_computed_ones(patterns) -> None:
     swapped = patterns.classify([StringSite("$.company.name", "name", "Maria Garcia")],
                                 ner=False)
     assert swapped == [[]]
+
+
+def test_ner_reads_a_bounded_share_of_a_huge_string(monkeypatch) -> None:
+    """A megabyte of prose costs NER its budget, not a minute; names NER found in the part
+    it read are still found again past it."""
+    classifier = Classifier(DetectorConfig(use_env=False, plugins=False, ner_max_chars=2_000))
+    seen: list[int] = []
+    real = classifier.nlp_engine.persons
+
+    def spy(texts):  # type: ignore[no-untyped-def]
+        seen.extend(len(t) for t in texts)
+        return real(texts)
+
+    monkeypatch.setattr(classifier.nlp_engine, "persons", spy)
+    filler = "The committee reviewed the quarterly figures and agreed on the next steps. "
+    text = "The clinic called Maria Garcia today. " + filler * 2_000 + "Maria Garcia again."
+    [spans] = classifier.classify([StringSite("$.note", "note", text)])
+    assert sum(seen) <= 2_000
+    found = [text[s.start : s.end] for s in spans if s.entity_type == "PERSON"]
+    assert "Maria Garcia" in found[0] and text.rindex("Maria") in {s.start for s in spans}
