@@ -143,3 +143,6 @@ class Drain:
         else:
             self._delay = self.min_delay
             self._next = 0.0
+            if len(self.pub.spool) == 0:  # the last batch: direct publishing resumes now,
+                self._probed = False  # not at the next step (a close may come first)
+                self.pub.recovered()
