@@ -2,7 +2,6 @@
 
 import json
 import random
-import uuid
 
 import pytest
 
@@ -13,6 +12,8 @@ from streams.governor import Governor
 from streams.keyring import Keyring
 from streams.policy import Policy
 from streams.tokens import Tokenizer
+
+from .envelopes import envelope
 
 
 @pytest.fixture(scope="module")
@@ -32,30 +33,6 @@ def synthetic_pan(rng: random.Random) -> str:
 
 def synthetic_ssn(rng: random.Random) -> str:
     return f"{rng.randint(100, 665):03d}-{rng.randint(1, 99):02d}-{rng.randint(1, 9999):04d}"
-
-
-def envelope(message: dict, **over) -> dict:
-    env = {
-        "schema_version": 1,
-        "event_id": str(uuid.UUID(int=random.getrandbits(128), version=4)),
-        "time": "2026-11-22T06:30:00.123456Z",
-        "tenant": "acme-health",
-        "gateway": {"id": "gw-eu-1", "region": "eu"},
-        "session_id": "sess-1",
-        "identity": {"user": "u1", "agent": "a1", "client_id": "c1", "scopes": ["ehr.read"],
-                     "auth": {"decision": "allow", "policy": "p", "reason": None}},
-        "server": {"name": "ehr", "version": "1", "region": "eu", "transport": "stdio"},
-        "data_subject": {"id": "patient-8812", "region": "eu"},
-        "purpose": "treatment",
-        "direction": "request",
-        "method": "tools/call",
-        "tool": "charge_card",
-        "message": message,
-        "latency_ms": None,
-        "trace": None,
-    }
-    env.update(over)
-    return env
 
 
 def call(arguments: dict) -> dict:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,8 @@ from streams.erasure.keys import SubjectKeyStore
 from streams.governor import METADATA, Governor, Outcome
 from streams.keyring import Keyring
 from streams.tokens import REDACTED_SECRET, Tokenizer
+
+from .envelopes import envelope as base_envelope
 
 N = 50
 
@@ -59,28 +60,15 @@ def ssns(seed: int, n: int = N) -> list[str]:
 
 
 def envelope(message: dict[str, Any], **over: Any) -> dict[str, Any]:
-    env: dict[str, Any] = {
-        "schema_version": 1,
-        "event_id": str(uuid.UUID(int=random.getrandbits(128), version=4)),
-        "time": "2026-11-22T06:30:00.123456Z",
-        "tenant": "acme-health",
-        "gateway": {"id": "gw-eu-1", "region": "eu"},
-        "session_id": "sess-1",
+    """The shared test envelope with a real user e-mail, a trace and a read tool."""
+    return base_envelope(message, **{
         "identity": {"user": "dr.jones@clinic.example", "agent": "a1", "client_id": "c1",
                      "scopes": ["ehr.read"],
                      "auth": {"decision": "allow", "policy": "p", "reason": None}},
-        "server": {"name": "ehr", "version": "1", "region": "eu", "transport": "stdio"},
-        "data_subject": {"id": "patient-8812", "region": "eu"},
-        "purpose": "treatment",
-        "direction": "request",
-        "method": "tools/call",
         "tool": "get_patient",
-        "message": message,
-        "latency_ms": None,
         "trace": {"trace_id": "0af7651916cd43dd8448eb211c80319c", "span_id": "b7ad6b7169203331"},
-    }
-    env.update(over)
-    return env
+        **over,
+    })
 
 
 def call(arguments: Any) -> dict[str, Any]:
