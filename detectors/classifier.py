@@ -178,24 +178,28 @@ class Classifier:
         """
         keys = [_cache_key(site, ner) for site in sites]
         cache = self._cache
-        todo = [i for i, k in enumerate(keys) if k is None or k not in cache]
-        if len(todo) == len(sites):
-            found = self._classify(sites, ner)
-        else:
-            found = [[] for _ in sites]
-            for i, k in enumerate(keys):
-                if k is not None and k in cache:
-                    found[i] = list(cache[k])
-            for i, spans in zip(todo, self._classify([sites[i] for i in todo], ner),
-                                strict=True):
-                found[i] = spans
-        for i in todo:
+        out: list[list[Span] | None] = [None] * len(sites)
+        todo: list[int] = []  # computed: long sites, and the first of each uncached key
+        first: dict[tuple[bool, str | None, str | None, str], int] = {}
+        for i, k in enumerate(keys):
+            if k is None:
+                todo.append(i)
+            elif (hit := cache.get(k)) is not None:
+                out[i] = list(hit)
+            elif first.setdefault(k, i) == i:
+                todo.append(i)
+        computed = self._classify([sites[i] for i in todo], ner) if todo else []
+        for i, spans in zip(todo, computed, strict=True):
+            out[i] = spans
             k = keys[i]
             if k is not None:
-                cache[k] = tuple(found[i])
+                cache[k] = tuple(spans)
                 if len(cache) > CACHE_SITES:
                     del cache[next(iter(cache))]  # oldest first: dicts keep insertion order
-        return found
+        for i, k in enumerate(keys):
+            if out[i] is None:  # a repeat, within this call, of a key computed above
+                out[i] = list(out[first[k]] or ())  # type: ignore[index]
+        return out  # type: ignore[return-value]
 
     def clear_cache(self) -> None:
         """Forget remembered short sites (a benchmark's pass starts cold)."""
@@ -205,9 +209,9 @@ class Classifier:
         folded = [normalize(site.text) for site in sites]
         work = [StringSite(site.path, site.key, f.text) for site, f in zip(sites, folded,
                                                                              strict=True)]
-        layers = [decode_all(site.text) if _may_encode(site.text) else [] for site in work]
-        inner = [layer.text for found in layers for layer in found]
         texts = ["" if skippable(site.text) else site.text for site in work]
+        layers = [decode_all(text) for text in texts]
+        inner = [layer.text for found in layers for layer in found]
         fired = self.engine.hits([*texts, *inner])
         plans = [self._plan(site, hits) for site, hits in zip(work, fired, strict=False)]
         persons: list[list[EntitySpan]] = [[] for _ in work]
@@ -339,18 +343,13 @@ def _cache_key(site: StringSite, ner: bool) -> tuple[bool, str | None, str | Non
         return None
     key = site.key
     lowered = key.lower() if key else ""
-    path = site.path if ("name" in lowered or "display" in lowered or lowered == "title"
-                         or site.path.endswith("~")) else None
+    path = site.path if ("name" in lowered or "display" in lowered or lowered == "title") \
+        else None
     return (ner, key, path, site.text)
 
 
 _SCHEMA_PATH = re.compile(r"\.(?:inputSchema|outputSchema|properties)\b")
 """A JSON Schema inside a message: its `title`s name fields ("Patient Id"), not people."""
-
-
-def _may_encode(text: str) -> bool:
-    """Worth looking for encoded layers: a percent escape, or a long enough run for base64/hex."""
-    return "%" in text or len(text) >= 16
 
 
 def _unfold(spans: list[Span], fold: Folded) -> list[Span]:

@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from detectors.api import Classifier, Span, StringSite, entity_classes, iter_strings
-from detectors.jsonwalk import is_key_path
 from streams.alerts import make_alert
 from streams.deadletter import Source, dead_letter
 from streams.echo import SessionMemory
@@ -130,24 +129,11 @@ class Governor:
     # -- internals ---------------------------------------------------------------------
 
     def _classify(self, sites: list[StringSite]) -> list[list[Span]]:
-        """Classify in one call; a key or metadata text (no field name to hint at it) is
-        classified once per batch however often it repeats ("jsonrpc", "tools/call")."""
+        """Classify in one call (repeated short texts are classified once: the classifier
+        remembers them, "jsonrpc" or "tools/call" in every event's keys and metadata)."""
         if not sites:
             return []
-        todo: list[StringSite] = []
-        first: dict[str, int] = {}
-        index: list[int] = []
-        for site in sites:
-            if site.key is None and (is_key_path(site.path) or site.path.startswith(ENVELOPE)):
-                j = first.setdefault(site.text, len(todo))
-                if j == len(todo):
-                    todo.append(site)
-            else:
-                j = len(todo)
-                todo.append(site)
-            index.append(j)
-        found = self.classifier.classify(todo, ner=self.ner)
-        return [list(found[j]) for j in index]
+        return self.classifier.classify(sites, ner=self.ner)
 
     def _with_echoes(self, env: dict[str, Any], sites: list[StringSite],
                      spans: list[list[Span]]) -> list[list[Span]]:

@@ -212,3 +212,21 @@ def test_ner_reads_a_bounded_share_of_a_huge_string(monkeypatch) -> None:
     assert sum(seen) <= 2_000
     found = [text[s.start : s.end] for s in spans if s.entity_type == "PERSON"]
     assert "Maria Garcia" in found[0] and text.rindex("Maria") in {s.start for s in spans}
+
+
+def test_repeats_within_one_call_are_classified_once(patterns, monkeypatch) -> None:
+    """Keys and metadata repeat in every event of a batch: each distinct short site is
+    computed once per call, and every repeat gets its own copy of the answer."""
+    patterns.clear_cache()
+    seen: list[int] = []
+    real = patterns._classify
+
+    def spy(sites, ner):  # type: ignore[no-untyped-def]
+        seen.append(len(sites))
+        return real(sites, ner)
+
+    monkeypatch.setattr(patterns, "_classify", spy)
+    site = StringSite("$.params.arguments~", None, "ssn 234-56-7891")
+    out = patterns.classify([site, StringSite("$.x", None, "jsonrpc"), site, site], ner=False)
+    assert seen == [2]
+    assert out[0] == out[2] == out[3] and out[0] and out[0] is not out[2]
