@@ -33,6 +33,20 @@ def _rank(span: Span) -> tuple[float, int, int, int, str]:
     return (-span.score, -length, precedence(span.entity_type), span.start, span.detector)
 
 
+def overlap_groups(spans: Iterable[Span]) -> list[list[Span]]:
+    """Spans grouped into runs of overlapping ones, in text order (a run is one value)."""
+    groups: list[list[Span]] = []
+    reach = -1
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if groups and span.start < reach:
+            groups[-1].append(span)
+            reach = max(reach, span.end)
+        else:
+            groups.append([span])
+            reach = span.end
+    return groups
+
+
 def absorb_into_secrets(candidates: Iterable[Span]) -> list[Span]:
     """A run of overlapping spans that holds a SECRET becomes one SECRET over all of it.
 
@@ -40,12 +54,8 @@ def absorb_into_secrets(candidates: Iterable[Span]) -> list[Span]:
     tokenized and sealed where `detokenize` could give it back; and what overlapped it
     is masked with it, so no piece of either is left in clear.
     """
-    spans = sorted(candidates, key=lambda s: (s.start, -s.end))
     out: list[Span] = []
-    group: list[Span] = []
-    reach = -1
-
-    def flush() -> None:
+    for group in overlap_groups(candidates):
         secrets = [s for s in group if s.entity_type == "SECRET"]
         if secrets and len(secrets) < len(group):
             best = max(secrets, key=lambda s: s.score)
@@ -53,15 +63,6 @@ def absorb_into_secrets(candidates: Iterable[Span]) -> list[Span]:
                             best.score, best.detector))
         else:
             out.extend(group)
-
-    for span in spans:
-        if group and span.start >= reach:
-            flush()
-            group = []
-        group.append(span)
-        reach = max(reach, span.end) if len(group) > 1 else span.end
-    if group:
-        flush()
     return out
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from detectors.api import Span, StringSite, replace_strings
 from detectors.jsonwalk import is_key_path
+from detectors.overlap import overlap_groups
 from streams.policy import Policy, action_for
 from streams.tokens import REDACTED_SECRET, Tokenizer
 
@@ -68,20 +69,6 @@ def subject_spans(text: str, subject: Subject | None) -> list[Span]:
     return out
 
 
-def _clusters(spans: list[Span]) -> list[list[Span]]:
-    """Spans grouped by overlap, in text order (a group is one value to replace)."""
-    groups: list[list[Span]] = []
-    end = -1
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        if groups and span.start < end:
-            groups[-1].append(span)
-            end = max(end, span.end)
-        else:
-            groups.append([span])
-            end = span.end
-    return groups
-
-
 class _Class:
     """Cached data classes per entity type (the lookup runs per span)."""
 
@@ -115,7 +102,7 @@ class _Rewriter:
         pieces: list[str] = []
         cursor = 0
         changed = False
-        for group in _clusters([*spans, *subject_spans(text, self.subject)]):
+        for group in overlap_groups([*spans, *subject_spans(text, self.subject)]):
             start, end = group[0].start, max(s.end for s in group)
             mine = [s for s in group if s.detector != SUBJECT_DETECTOR]
             if keep_types and len(mine) == len(group) and all(
